@@ -1,0 +1,41 @@
+# dockopt: every target is a thin call into the package or the CLI.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NAME ?= sample
+
+.PHONY: setup engine base sample report test test-unit clean-images bench
+
+setup: $(BIN)/dockopt  ## create .venv from environment.yml (no conda needed)
+
+$(BIN)/dockopt: environment.yml pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(PY) helpers/envfile.py environment.yml > $(VENV)/requirements.txt
+	$(BIN)/pip install -q -r $(VENV)/requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+engine: setup  ## start a Docker engine if none answers (Debian, root); idempotent
+	$(BIN)/dockopt engine up
+
+base: engine  ## build or reuse the registry-free base images
+	$(BIN)/dockopt base
+
+sample: setup  ## generate the sample's (never committed) model weights
+	$(BIN)/dockopt sample
+
+report: base sample  ## render the sample's report into reports/$(NAME)/
+	$(BIN)/dockopt report --out reports/$(NAME)
+
+test: base sample  ## the whole suite: unit + integration on the real engine
+	$(BIN)/pytest
+
+test-unit: setup
+	$(BIN)/pytest tests/unit
+
+clean-images: setup  ## remove only what dockopt created (labelled)
+	$(BIN)/dockopt clean
+
+bench: base sample
+	$(BIN)/python bench/layer_analysis.py

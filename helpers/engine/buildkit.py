@@ -1,0 +1,148 @@
+"""Find a docker client that can build with BuildKit, and run builds through it.
+
+docker-py only drives the legacy builder, so builds go through a CLI: ``docker buildx build``
+where buildx exists, else a pre-23 client with ``DOCKER_BUILDKIT=1`` (its BuildKit is built in;
+23+ clients delegate to buildx and fail without it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.engine.labels import ours
+from helpers.errors import BuildFailed, NoBuildKitClient
+
+CANDIDATE_PATHS = ("/usr/bin/docker", "/usr/local/bin/docker")
+
+
+@dataclass(frozen=True)
+class BuildKitClient:
+    path: str
+    mode: str  # "buildx" or "DOCKER_BUILDKIT=1"
+    version: str
+
+    def build_argv(self) -> list[str]:
+        return [self.path, "buildx", "build", "--load"] if self.mode == "buildx" else [self.path, "build"]
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self.mode != "buildx":
+            env["DOCKER_BUILDKIT"] = "1"
+        return env
+
+
+@dataclass
+class BuildResult:
+    tag: str
+    image_id: str | None
+    seconds: float  # wall time of the docker build command, start to exit
+    log: str  # --progress=plain output
+    returncode: int
+    argv: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and bool(self.image_id)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.splitlines()[-lines:])
+
+
+def client_version(path: str) -> str | None:
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"version\s+([0-9][^\s,]*)", out)
+    return match.group(1) if match else None
+
+
+def has_buildx(path: str) -> bool:
+    try:
+        return subprocess.run([path, "buildx", "version"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def candidate_clients() -> list[str]:
+    seen, found = set(), []
+    for path in [shutil.which("docker"), *CANDIDATE_PATHS]:
+        if path and os.access(path, os.X_OK) and os.path.realpath(path) not in seen:
+            seen.add(os.path.realpath(path))
+            found.append(path)
+    return found
+
+
+def classify(path: str, version: str | None, buildx: bool) -> BuildKitClient | None:
+    """The BuildKit mode a client supports, or None (pure: testable without any docker)."""
+    if buildx:
+        return BuildKitClient(path, "buildx", version or "?")
+    if version and int(version.split(".")[0]) < 23:
+        return BuildKitClient(path, "DOCKER_BUILDKIT=1", version)
+    return None
+
+
+def find_client() -> BuildKitClient:
+    found = [classify(p, client_version(p), has_buildx(p)) for p in candidate_clients()]
+    usable = [c for c in found if c]
+    if not usable:
+        tried = ", ".join(candidate_clients()) or "none on PATH"
+        raise NoBuildKitClient(
+            f"No docker client here can build with BuildKit (tried: {tried}).",
+            hint="install the buildx plugin (`apt-get install docker-buildx` or docker-buildx-plugin), "
+            "or Debian's docker.io, whose 20.10 client builds with DOCKER_BUILDKIT=1.",
+        )
+    return sorted(usable, key=lambda c: c.mode != "buildx")[0]
+
+
+def build(
+    context: Path,
+    dockerfile: Path,
+    tag: str,
+    *,
+    build_args: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+    no_cache: bool = False,
+    platform: str | None = None,
+    target: str | None = None,
+    client: BuildKitClient | None = None,
+    timeout_s: float = 3600,
+    check: bool = True,
+) -> BuildResult:
+    """Run one BuildKit build with plain progress; time it from start to exit."""
+    client = client or find_client()
+    with tempfile.TemporaryDirectory(prefix="dockopt-iid-") as tmp:
+        iidfile = Path(tmp) / "iid"
+        argv = [*client.build_argv(), "--progress=plain", "-f", str(dockerfile), "-t", tag,
+                "--iidfile", str(iidfile)]
+        for key, value in (build_args or {}).items():
+            argv += ["--build-arg", f"{key}={value}"]
+        for key, value in ours(labels).items():
+            argv += ["--label", f"{key}={value}"]
+        if no_cache:
+            argv.append("--no-cache")
+        if platform:
+            argv += ["--platform", platform]
+        if target:
+            argv += ["--target", target]
+        argv.append(str(context))
+        start = time.perf_counter()
+        proc = subprocess.run(argv, env=client.env(), capture_output=True, text=True,
+                              timeout=timeout_s, stdin=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        image_id = iidfile.read_text().strip() if iidfile.exists() else None
+    result = BuildResult(tag, image_id, seconds, proc.stderr + proc.stdout, proc.returncode, argv)
+    if check and not result.ok:
+        raise BuildFailed(
+            f"Building {dockerfile} (tag {tag}) failed with exit {proc.returncode}.",
+            hint="the log tail below shows the failing step.",
+            evidence=result.log_tail(),
+        )
+    return result
