@@ -29,7 +29,7 @@ report: base sample  ## render the sample's report into reports/$(NAME)/
 	$(BIN)/dockopt report --out reports/$(NAME)
 
 test: base sample  ## the whole suite: unit + integration on the real engine
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: setup
 	$(BIN)/pytest tests/unit

@@ -36,6 +36,19 @@ VARIANTS = (
 )
 
 
+def build_args(v: Variant) -> dict[str, str]:
+    """Build args a variant needs: phase 3 takes its bases' digests, resolved from the engine."""
+    if not v.needs_digests:
+        return {}
+    from helpers.engine import base_images, registry
+
+    args = {}
+    for key, tag in (("BUILD_BASE", base_images.PYTHON_TAG), ("RUNTIME_BASE", base_images.MINIMAL_TAG)):
+        repo, digest = registry.split_pin(registry.pin(tag))
+        args[key], args[f"{key}_DIGEST"] = repo, digest
+    return args
+
+
 def variant(name: str) -> Variant:
     for v in VARIANTS:
         if v.name == name:

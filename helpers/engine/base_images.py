@@ -20,9 +20,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.engine import buildkit, connect
+from helpers.engine import buildkit, connect, debian_packages
 from helpers.engine.labels import RECIPE_LABEL, ours
-from helpers.errors import BaseImageError
+from helpers.errors import BaseImageError, DockoptError
 
 RECIPES = Path(__file__).parent / "recipes"
 SUITE = "bookworm"
@@ -103,13 +103,12 @@ def existing(cli, tag: str, recipe: str) -> str | None:
 
 
 def debootstrap_rootfs(target: Path, arch: str, mirror: str) -> None:
-    if not shutil.which("debootstrap"):
-        raise BaseImageError(
-            "debootstrap is not installed, so the Debian base image cannot be built.",
-            hint="`apt-get install -y debootstrap` (Debian/Ubuntu), or pass --base-image IMAGE "
-            "with an image you can pull (e.g. python:3.11-slim).",
-        )
-    argv = ["debootstrap", "--variant=minbase", f"--arch={arch}", SUITE, str(target), mirror]
+    try:
+        binary = debian_packages.ensure("debootstrap", "debootstrap", "to build the Debian base image")
+    except DockoptError as exc:
+        raise BaseImageError(exc.message, hint=exc.hint + " Or pass --base-image IMAGE with an image "
+                             "you can pull (e.g. python:3.11-slim).", evidence=exc.evidence) from None
+    argv = [binary, "--variant=minbase", f"--arch={arch}", SUITE, str(target), mirror]
     proc = subprocess.run(argv, capture_output=True, text=True)
     if proc.returncode != 0:
         log = target / "debootstrap" / "debootstrap.log"

@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from helpers.engine import connect
+from helpers.engine import connect, debian_packages
 from helpers.errors import EngineUnavailable
 
 DOCKERD_LOG = Path(os.environ.get("DOCKOPT_DOCKERD_LOG", "/var/log/dockopt-dockerd.log"))
@@ -32,18 +32,6 @@ def answers() -> bool:
         return True
     except EngineUnavailable:
         return False
-
-
-def install_docker_io() -> None:
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "docker.io"]):
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise EngineUnavailable(
-                f"`{' '.join(cmd)}` failed (exit {proc.returncode}) while installing docker.io.",
-                hint="check that Debian's package mirror is reachable, then run `make engine` again.",
-                evidence=proc.stderr[-2000:],
-            )
 
 
 def start_dockerd() -> int:
@@ -92,7 +80,7 @@ def ensure_engine(install: bool = True) -> str:
     if not shutil.which("dockerd") and not Path("/usr/sbin/dockerd").exists():
         if not install:
             raise EngineUnavailable("dockerd is not installed.", hint="run `make engine`.")
-        install_docker_io()
+        debian_packages.ensure("docker.io", "dockerd", "to run a Docker engine")
         did.append("installed docker.io")
     pid = start_dockerd()
     did.append(f"started dockerd (pid {pid}, log {DOCKERD_LOG})")

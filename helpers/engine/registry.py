@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from helpers.engine import buildkit, connect
+from helpers.engine import buildkit, connect, debian_packages
 from helpers.errors import DockoptError
 
 REGISTRY = os.environ.get("DOCKOPT_REGISTRY", "127.0.0.1:5959")
@@ -40,14 +40,10 @@ def ensure_registry() -> None:
     """Start a loopback registry if none listens (idempotent)."""
     if listening():
         return
-    binary = shutil.which("docker-registry") or shutil.which("registry")
-    if not binary:
-        raise DockoptError(
-            f"No registry listens on {REGISTRY}, and Debian's docker-registry is not installed, "
-            "so a locally built base image cannot be pinned by digest.",
-            hint="`apt-get install -y docker-registry` (done by `make engine`), or pass a base image "
-            "pulled from a registry, which already has a digest.",
-        )
+    binary = shutil.which("registry") or debian_packages.ensure(
+        "docker-registry", "docker-registry",
+        f"on {REGISTRY} to pin locally built base images by digest (or pass a base image pulled "
+        "from a registry, which already has one)")
     STATE.mkdir(parents=True, exist_ok=True)
     config = STATE / "registry.yml"
     config.write_text(CONFIG.format(root=STATE / "registry", addr=REGISTRY))
