@@ -1,0 +1,112 @@
+"""Plotly figures for the report: tidy pandas data in, a Figure out, no I/O.
+
+Every chart states its units on its axes; sizes are shown in MB (10^6 bytes, as `docker
+images` prints them) and times in seconds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+MB = 1_000_000
+TEMPLATE = "plotly_white"
+SEVERITY_COLORS = {"error": "#b42318", "warning": "#dd6b20", "info": "#3182ce", "style": "#718096"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title=title, height=height, legend_title_text="",
+                      margin=dict(l=60, r=20, t=60, b=60))
+    return fig
+
+
+def size_by_variant(frame: pd.DataFrame) -> go.Figure:
+    """Image size per variant stacked by category. Columns: variant, category, bytes."""
+    data = frame.assign(MB=frame["bytes"] / MB)
+    fig = px.bar(data, x="variant", y="MB", color="category", text_auto=".0f",
+                 labels={"MB": "uncompressed size (MB)", "variant": "variant"})
+    return _layout(fig, "Image size by variant, by what the bytes are")
+
+
+def layers_by_line(frame: pd.DataFrame, variant: str = "") -> go.Figure:
+    """Bytes each Dockerfile line adds. Columns: line (int or None), instruction, bytes."""
+    data = frame[frame["bytes"] > 0].copy()
+    data["label"] = data.apply(
+        lambda r: f"L{int(r['line'])}: {str(r['instruction'])[:60]}" if pd.notna(r["line"])
+        else f"base: {str(r['instruction'])[:60]}", axis=1)
+    data["MB"] = data["bytes"] / MB
+    fig = px.bar(data.iloc[::-1], x="MB", y="label", orientation="h", text_auto=".1f",
+                 labels={"MB": "layer size (MB)", "label": "Dockerfile line"})
+    height = max(300, 40 * len(data) + 120)
+    return _layout(fig, f"Layer size by Dockerfile line{(' — ' + variant) if variant else ''}", height)
+
+
+def build_waterfall(steps: pd.DataFrame, title: str) -> go.Figure:
+    """Build steps in order, each bar starting where the previous ended; cached steps marked.
+
+    Columns: step (label), seconds, cached (bool). BuildKit runs independent stages in
+    parallel and prints no start times, so the x axis is cumulative step time, an upper
+    bound on the wall time; the title says so.
+    """
+    data = steps.reset_index(drop=True).copy()
+    data["start"] = data["seconds"].cumsum() - data["seconds"]
+    data["state"] = data["cached"].map({True: "cached", False: "ran"})
+    fig = go.Figure()
+    for state, color in (("ran", "#dd6b20"), ("cached", "#38a169")):
+        part = data[data["state"] == state]
+        fig.add_bar(y=part["step"], x=part["seconds"].clip(lower=0.02), base=part["start"],
+                    orientation="h", name=state, marker_color=color,
+                    hovertemplate="%{y}<br>%{x:.2f} s<extra>" + state + "</extra>")
+    fig.update_yaxes(autorange="reversed", title="build step")
+    fig.update_xaxes(title="cumulative step time (s)")
+    return _layout(fig, title, max(300, 28 * len(data) + 140))
+
+
+def rebuild_times(frame: pd.DataFrame) -> go.Figure:
+    """Median build time per variant and scenario, whiskers min-max. Columns: variant, scenario, median, min, max, repeats."""
+    data = frame.copy()
+    fig = go.Figure()
+    for scenario, part in data.groupby("scenario", sort=False):
+        fig.add_bar(name=str(scenario), x=part["variant"], y=part["median"],
+                    error_y=dict(type="data", symmetric=False, array=part["max"] - part["median"],
+                                 arrayminus=part["median"] - part["min"]),
+                    customdata=part[["min", "max", "repeats"]],
+                    hovertemplate="%{x}: median %{y:.2f} s (min %{customdata[0]:.2f}, max %{customdata[1]:.2f}, n=%{customdata[2]})<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="wall time of docker build (s), median; whiskers min–max", type="log")
+    return _layout(fig, "Build time by scenario")
+
+
+def context_bytes(frame: pd.DataFrame) -> go.Figure:
+    """Bytes sent to the engine. Columns: label, bytes, files."""
+    data = frame.assign(MB=frame["bytes"] / MB)
+    fig = px.bar(data, x="label", y="MB", text=data["files"].map(lambda n: f"{n} files"),
+                 labels={"MB": "build context sent (MB)", "label": ""})
+    return _layout(fig, "Build context size")
+
+
+def findings_by_category(frame: pd.DataFrame) -> go.Figure:
+    """Lint findings per seed category. Columns: category, severity, count."""
+    fig = px.bar(frame, x="count", y="category", color="severity", orientation="h",
+                 color_discrete_map=SEVERITY_COLORS, labels={"count": "findings", "category": ""})
+    return _layout(fig, "Findings by category of the analysis", max(300, 40 * frame["category"].nunique() + 140))
+
+
+def security_checklist(frame: pd.DataFrame) -> go.Figure:
+    """Pass/fail per check and variant. Columns: variant, check, passed (bool or None for not checked)."""
+    pivot = frame.pivot(index="check", columns="variant", values="passed")
+    z = pivot.apply(lambda col: col.map({True: 1, False: 0, None: 0.5})).fillna(0.5)
+    text = pivot.apply(lambda col: col.map({True: "pass", False: "FAIL"})).fillna("not checked")
+    fig = go.Figure(go.Heatmap(z=z.values, x=list(pivot.columns), y=list(pivot.index), text=text.values,
+                               texttemplate="%{text}", zmin=0, zmax=1, showscale=False,
+                               colorscale=[[0, "#f8d7da"], [0.5, "#edf2f7"], [1, "#d4edda"]]))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Security checklist", max(300, 36 * len(pivot) + 140))
+
+
+def history(frame: pd.DataFrame, metric: str, unit: str) -> go.Figure:
+    """A metric over runs. Columns: started (datetime), variant, value."""
+    fig = px.line(frame, x="started", y="value", color="variant", markers=True,
+                  labels={"value": f"{metric} ({unit})", "started": "run"})
+    return _layout(fig, f"{metric} over runs")

@@ -1,0 +1,84 @@
+"""``render_report``: execute the phase notebooks for one project and render the shareable folder.
+
+Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) and
+``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.report import execute, index_page, render
+from helpers.report.notebooks import select
+
+
+@dataclass
+class ReportParams:
+    """The parameters every phase notebook takes (names match their `parameters` cells)."""
+
+    context: str
+    dockerfile: str
+    name: str = "project"
+    repeats: int = 3
+    fresh: bool = False
+    base_image: str = ""
+    history: str = ""
+    smoke_command: str = ""
+    phase1_dockerfile: str = ""
+    phase2_dockerfile: str = ""
+    phase3_dockerfile: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_parameters(self, out_dir: Path) -> dict:
+        params = {k: v for k, v in self.__dict__.items() if k != "extra"}
+        params["report_dir"] = str(out_dir)
+        params.update(self.extra)
+        return params
+
+
+@dataclass
+class ReportResult:
+    out_dir: Path
+    index: Path
+    executed: list
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(item.ok for item in self.executed)
+
+
+def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
+                  progress: bool = True, log=print) -> ReportResult:
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    executed = []
+    chosen = select(phases)
+    for number, phase in enumerate(chosen, 1):
+        log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
+        item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
+        render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
+        render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
+        state = "ok" if item.ok else f"FAILED ({item.error})"
+        log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
+        executed.append(item)
+    summary = summary_frame(params)
+    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary)
+    return ReportResult(out_dir, index, executed, time.perf_counter() - start)
+
+
+def summary_frame(params: ReportParams):
+    """The measured 'Expected Results' table for the index, from the history store (None if absent)."""
+    try:
+        from helpers import summary
+    except ImportError:
+        return None
+    try:
+        return summary.expected_results_for(params)
+    except Exception as exc:  # the index must still be written; the summary notebook shows the error
+        print(f"dockopt: summary table unavailable: {exc}", file=sys.stderr)
+        return None
