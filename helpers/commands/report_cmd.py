@@ -1,0 +1,64 @@
+"""``dockopt report``: run the phase notebooks for a project and render the shareable HTML folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def params_from_args(args):
+    from helpers.errors import DockoptError
+    from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
+    from helpers.report.run import ReportParams
+
+    sample = args.context is None and args.dockerfile is None
+    context = Path(args.context or SAMPLE_CONTEXT).resolve()
+    dockerfile = Path(args.dockerfile).resolve() if args.dockerfile else (
+        SAMPLE_DOCKERFILE if sample else context / "Dockerfile")
+    if not context.is_dir():
+        raise DockoptError(f"Build context {context} is not a directory.", hint="pass --context DIR.")
+    if not dockerfile.is_file():
+        raise DockoptError(f"Dockerfile {dockerfile} does not exist.", hint="pass --dockerfile FILE.")
+    params = ReportParams(
+        context=str(context), dockerfile=str(dockerfile),
+        name=args.name or ("snsw (sample)" if sample else context.name),
+        repeats=args.repeats, fresh=args.fresh, base_image=args.base_image or "",
+        history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
+        smoke_command=args.smoke or "",
+    )
+    for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
+        if path:
+            setattr(params, f"phase{number}_dockerfile", str(Path(path).resolve()))
+    return params
+
+
+def run(args) -> int:
+    from helpers.report.run import render_report
+
+    params = params_from_args(args)
+    out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
+    result = render_report(params, out, phases=args.phases.split(",") if args.phases else None,
+                           progress=not args.quiet)
+    print(f"report: {result.index} ({result.seconds:.0f} s)")
+    failed = [item for item in result.executed if not item.ok]
+    for item in failed:
+        print(f"  {item.phase.stem} failed: {item.error} (see {item.notebook})")
+    return 1 if failed else 0
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("report", help="run the phase notebooks through papermill and render HTML")
+    parser.add_argument("--context", help="build context directory (default: the bundled sample)")
+    parser.add_argument("--dockerfile", help="Dockerfile (default: CONTEXT/Dockerfile)")
+    parser.add_argument("--out", help="output folder (default: reports/<context name>, or reports/sample)")
+    parser.add_argument("--name", help="project name shown in the report")
+    parser.add_argument("--phases", help="comma-separated subset: baseline,phase1,phase2,phase3,summary")
+    parser.add_argument("--repeats", type=int, default=3, help="timed builds per scenario (median, min-max)")
+    parser.add_argument("--fresh", action="store_true", help="ignore cached measurements and rebuild")
+    parser.add_argument("--base-image", help="base image to build on instead of dockopt's Debian-built one")
+    parser.add_argument("--history", help="SQLite history file (default: reports/history.sqlite)")
+    parser.add_argument("--smoke", help="command proving an image works, e.g. \"python -c 'import app'\"")
+    parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
+    parser.set_defaults(func=run)
