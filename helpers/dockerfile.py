@@ -135,6 +135,7 @@ class Dockerfile:
     directives: dict[str, tuple[int, str]]  # parser directives: name -> (line, value)
     comments: list[tuple[int, str]]  # (line, text) of every comment line
     problems: list[Problem]
+    derived: dict = field(default_factory=dict, repr=False, compare=False)  # rules' shared lookups
 
     @property
     def display_name(self) -> str:
