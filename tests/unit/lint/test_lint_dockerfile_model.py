@@ -74,6 +74,17 @@ def test_unknown_instruction_is_a_finding_with_its_line(tmp_path):
     assert [(f.line, f.code) for f in result.findings if f.severity == "error"] == [(3, "DO001")]
 
 
+@pytest.mark.parametrize("text", ["\\", "FROM a:1\n\\\n"])  # regression: found by the property test
+def test_a_lone_continuation_is_a_finding_not_a_crash(tmp_path, text):
+    (tmp_path / "Dockerfile").write_text(text)
+    try:
+        result = lint_dockerfile(tmp_path / "Dockerfile", hadolint=False)
+    except DockerfileError as exc:
+        assert "Dockerfile" in exc.message
+        return
+    assert "DO001" in result.codes() and "DO000" not in result.codes()
+
+
 def test_ten_thousand_line_dockerfile_is_linted_quickly(tmp_path):
     lines = ["FROM a:1"] + [f"RUN echo {n}" if n % 3 else f"COPY src/d{n} /d{n}" for n in range(10_000)]
     (tmp_path / "Dockerfile").write_text("\n".join(lines) + "\n")
