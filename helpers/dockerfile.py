@@ -97,7 +97,10 @@ class Instruction:
 
     @property
     def copy_sources(self) -> list[str]:
-        return list(self.value[:-1]) if self.cmd in ("COPY", "ADD") else []
+        """Context paths a COPY/ADD reads (ADD's URLs and git refs are not in the context)."""
+        if self.cmd not in ("COPY", "ADD"):
+            return []
+        return [s for s in self.value[:-1] if "://" not in s and not s.startswith("git@")]
 
 
 @dataclass
