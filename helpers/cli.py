@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.commands import base_cmd, engine_cmd, report_cmd, sample_cmd
+from helpers.commands import base_cmd, engine_cmd, sample_cmd
+from helpers.commands import lint_cmd
+from helpers.commands import report_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -13,6 +15,7 @@ COMMANDS = [
     engine_cmd,
     base_cmd,
     sample_cmd,
+    lint_cmd,
     report_cmd,
 ]
 
