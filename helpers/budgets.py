@@ -1,0 +1,73 @@
+"""Budgets: what must hold for a variant, as small objects that say value and limit.
+
+Like dive's CI rules, a budget has a key, a limit and ``evaluate()``; its message gives the
+measured value, the comparison and the limit, so a failure explains itself. The notebooks'
+closing cells print these lines (nbval compares them, the value masked by the sanitize file)
+and ``dockopt check`` exits non-zero when one fails.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import pandas as pd
+
+COMPARATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq, "<": operator.lt, ">": operator.gt}
+
+
+@dataclass(frozen=True)
+class Budget:
+    key: str
+    op: str
+    limit: float | int | bool | str
+    description: str
+
+    def evaluate(self, value) -> "BudgetResult":
+        if value is None:
+            return BudgetResult(self, None, None, "not measured")
+        passed = bool(COMPARATORS[self.op](value, self.limit))
+        return BudgetResult(self, value, passed, "")
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    budget: Budget
+    value: object
+    passed: bool | None
+    note: str
+
+    @property
+    def state(self) -> str:
+        return {True: "PASS", False: "FAIL", None: "SKIP"}[self.passed]
+
+    def line(self) -> str:
+        b = self.budget
+        shown = fmt(self.value) if self.value is not None else self.note
+        return f"{self.state}  {b.key}: {shown} {b.op} {fmt(b.limit)}  ({b.description})"
+
+
+def fmt(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def evaluate_all(budgets: list[Budget], values: dict) -> list[BudgetResult]:
+    return [b.evaluate(values.get(b.key)) for b in budgets]
+
+
+def report(results: list[BudgetResult]) -> str:
+    """The text a budget cell prints: one line per budget, then a verdict line."""
+    failed = [r for r in results if r.passed is False]
+    lines = [r.line() for r in results]
+    lines.append(f"budgets: {len(results) - len(failed)} of {len(results)} hold" + (
+        f"; broken: {', '.join(r.budget.key for r in failed)}" if failed else ""))
+    return "\n".join(lines)
+
+
+def frame(results: list[BudgetResult]) -> pd.DataFrame:
+    return pd.DataFrame([{"budget": r.budget.key, "state": r.state, "value": r.value, "op": r.budget.op,
+                          "limit": r.budget.limit, "what": r.budget.description} for r in results])
