@@ -76,7 +76,8 @@ def _clean(pattern: str) -> str:
 def excluded(relpath: str, patterns: list[str]) -> bool:
     """Whether a context path is left out; the last matching line wins, ``!`` re-includes.
 
-    A pattern that matches a parent directory matches everything under it.
+    A pattern that matches any parent directory matches everything under it (the directory
+    is not sent, so neither is anything in it).
     """
     parts = relpath.split("/")
     result = False
@@ -84,10 +85,7 @@ def excluded(relpath: str, patterns: list[str]) -> bool:
         negate = raw.startswith("!")
         pattern = _clean(raw[1:] if negate else raw)
         regex = _regex(pattern)
-        depth = len(pattern.split("/"))
-        matched = bool(regex.match(relpath))
-        if not matched and depth < len(parts):
-            matched = bool(regex.match("/".join(parts[:depth])))
+        matched = any(regex.match("/".join(parts[:n])) for n in range(1, len(parts) + 1))
         if matched:
             result = not negate
     return result
