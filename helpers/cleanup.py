@@ -1,7 +1,8 @@
 """Remove what dockopt created, and only that: objects carrying the dockopt label.
 
-Containers go first (they pin images), then volumes, then images. Base images (those with a
-recipe label) are kept unless asked for, because rebuilding them takes minutes. ``run_label``
+Containers go first (they pin images), then volumes, then images. dockopt's base images are
+kept unless asked for, because rebuilding them takes minutes; they are found by their tags,
+not their recipe label, since every image built FROM them inherits that label. ``run_label``
 narrows everything to one run's objects, which is what tests on a shared engine use. The
 layer build cache is shared by every build on the engine and cannot be attributed to one
 builder, so it is left to BuildKit's own garbage collection; the cache mounts a measurement
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helpers.engine import connect
-from helpers.engine.labels import LABEL, RECIPE_LABEL, RUN_LABEL
+from helpers.engine.labels import LABEL, RUN_LABEL
 
 
 @dataclass
@@ -31,6 +32,20 @@ class Removed:
 
 def label_filter(run_label: str | None) -> list[str]:
     return [f"{RUN_LABEL}={run_label}"] if run_label else [LABEL]
+
+
+def base_image_ids(cli) -> set[str]:
+    import docker.errors
+
+    from helpers.engine import base_images
+
+    ids = set()
+    for tag in (base_images.ROOTFS_TAG, base_images.PYTHON_TAG, base_images.MINIMAL_TAG):
+        try:
+            ids.add(cli.images.get(tag).id)
+        except docker.errors.ImageNotFound:
+            pass
+    return ids
 
 
 def clean(run_label: str | None = None, include_bases: bool = False, cli=None) -> Removed:
@@ -51,8 +66,9 @@ def clean(run_label: str | None = None, include_bases: bool = False, cli=None) -
             out.volumes.append(volume.name)
         except docker.errors.APIError as exc:
             out.kept.append(f"volume {volume.name}: {exc.explanation}")
+    keep = set() if include_bases else base_image_ids(cli)
     for image in cli.images.list(all=True, filters={"label": labels}):
-        if not include_bases and RECIPE_LABEL in (image.labels or {}):
+        if image.id in keep:
             continue
         refs = image.tags or [image.id]
         for ref in refs:
