@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.commands import base_cmd, engine_cmd, sample_cmd
+from helpers.commands import base_cmd
+from helpers.commands import clean_cmd
+from helpers.commands import engine_cmd
 from helpers.commands import lint_cmd
+from helpers.commands import measure_cmd
 from helpers.commands import report_cmd
+from helpers.commands import sample_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -16,6 +20,8 @@ COMMANDS = [
     base_cmd,
     sample_cmd,
     lint_cmd,
+    measure_cmd,
+    clean_cmd,
     report_cmd,
 ]
 

@@ -1,0 +1,280 @@
+"""The measurement history: one SQLite file of runs, variants, scenarios, steps and metrics.
+
+Each finished scenario is committed at once, so a run that dies half way (engine gone, disk
+full, Ctrl-C) keeps what it measured. A scenario carries the cache key it was measured
+under; a later run with the same key reuses it (``find_reusable``) instead of building.
+The schema is versioned: an older file is migrated forward, a newer one is refused rather
+than misread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from helpers.errors import DockoptError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    engine_version TEXT,
+    cpus INTEGER,
+    git_commit TEXT,
+    host TEXT,
+    run_label TEXT,            -- value of the org.dockopt.run label on what this run created
+    note TEXT
+);
+CREATE TABLE IF NOT EXISTS variants (
+    variant_id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(run_id),
+    name TEXT NOT NULL,
+    dockerfile TEXT,
+    context TEXT,
+    dockerfile_digest TEXT,
+    context_digest TEXT,
+    base_images TEXT,          -- JSON {reference: image id}
+    build_args TEXT,           -- JSON
+    image_tag TEXT,
+    image_id TEXT,
+    status TEXT NOT NULL,      -- ok | failed | running
+    error TEXT,
+    log_tail TEXT
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+    scenario_id INTEGER PRIMARY KEY,
+    variant_id INTEGER NOT NULL REFERENCES variants(variant_id),
+    scenario TEXT NOT NULL,    -- cold | noop | code | deps
+    cache_key TEXT,
+    repeats INTEGER,
+    median_s REAL,
+    min_s REAL,
+    max_s REAL,
+    status TEXT NOT NULL,      -- ok | failed | skipped
+    error TEXT,
+    log_tail TEXT,
+    changed_file TEXT,
+    method TEXT,               -- how the scenario was produced, what it excludes
+    reused_from INTEGER REFERENCES scenarios(scenario_id),
+    measured_at TEXT
+);
+CREATE TABLE IF NOT EXISTS scenario_repeats (
+    scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),
+    repeat INTEGER NOT NULL,
+    seconds REAL,
+    image_id TEXT,
+    ok INTEGER,
+    lock_wait_s REAL
+);
+CREATE TABLE IF NOT EXISTS steps (
+    scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),
+    repeat INTEGER NOT NULL,
+    vertex INTEGER,
+    kind TEXT,
+    stage TEXT,
+    step_index INTEGER,
+    step_total INTEGER,
+    keyword TEXT,
+    instruction TEXT,
+    line INTEGER,
+    seconds REAL,
+    cached INTEGER,
+    ran INTEGER,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    variant_id INTEGER NOT NULL REFERENCES variants(variant_id),
+    key TEXT NOT NULL,
+    value REAL,
+    unit TEXT
+);
+CREATE INDEX IF NOT EXISTS scenarios_by_key ON scenarios(cache_key, status);
+"""
+
+
+class SchemaTooNew(DockoptError):
+    """The history file was written by a newer dockopt."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    engine_version: str | None = None
+    cpus: int | None = None
+    git_commit: str | None = None
+    host: str | None = None
+    run_label: str | None = None
+    note: str | None = None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring a file to SCHEMA_VERSION; refuse one from the future."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    found = row[0]
+    if found is not None and found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"The history file {path} has schema version {found}; this dockopt reads up to {SCHEMA_VERSION}.",
+            hint="upgrade dockopt, or pass --history with another file (this one is left untouched).",
+        )
+    if found == SCHEMA_VERSION:
+        return
+    # Version 1 is the first: creating it is the only migration so far. A version 2 adds a
+    # step here (ALTER TABLE ...) keyed on `found`.
+    conn.executescript(SCHEMA)
+    conn.execute("DELETE FROM schema_version")
+    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+    conn.commit()
+
+
+class History:
+    """A connection to a history file; every write commits, so partial runs are kept."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path)
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            _migrate(self.conn, self.path)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _insert(self, table: str, row: dict) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+        self.conn.commit()
+        return cur.lastrowid
+
+    def start_run(self, info: RunInfo) -> int:
+        return self._insert("runs", {"started_at": now(), **info.__dict__})
+
+    def add_variant(self, run_id: int, name: str, **fields) -> int:
+        for key in ("base_images", "build_args"):
+            if key in fields and not isinstance(fields[key], str):
+                fields[key] = json.dumps(fields[key], sort_keys=True)
+        return self._insert("variants", {"run_id": run_id, "name": name, "status": "running", **fields})
+
+    def update_variant(self, variant_id: int, **fields) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE variants SET {sets} WHERE variant_id = ?", [*fields.values(), variant_id])
+        self.conn.commit()
+
+    def add_scenario(self, variant_id: int, scenario: str, *, repeat_rows: list[dict] | None = None,
+                     steps: list[dict] | None = None, **fields) -> int:
+        """Store one scenario, its repeats and steps in one transaction."""
+        row = {"variant_id": variant_id, "scenario": scenario, "measured_at": now(), **fields}
+        with self.conn:
+            cur = self.conn.execute(
+                f"INSERT INTO scenarios ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                list(row.values()))
+            sid = cur.lastrowid
+            for rep in repeat_rows or []:
+                self.conn.execute(
+                    "INSERT INTO scenario_repeats (scenario_id, repeat, seconds, image_id, ok, lock_wait_s) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (sid, rep["repeat"], rep.get("seconds"), rep.get("image_id"), int(rep.get("ok", True)),
+                     rep.get("lock_wait_s")))
+            for step in steps or []:
+                self.conn.execute(
+                    "INSERT INTO steps (scenario_id, repeat, vertex, kind, stage, step_index, step_total, "
+                    "keyword, instruction, line, seconds, cached, ran, error) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, step["repeat"], step["vertex"], step["kind"], step["stage"], step["index"],
+                     step["total"], step["keyword"], step["instruction"], step["line"], step["seconds"],
+                     int(step["cached"]), int(step["ran"]), step["error"]))
+        return sid
+
+    def add_metric(self, variant_id: int, key: str, value: float, unit: str) -> None:
+        self._insert("metrics", {"variant_id": variant_id, "key": key, "value": value, "unit": unit})
+
+    def find_reusable(self, cache_key: str) -> dict | None:
+        """The newest successful measurement made under ``cache_key`` (the original, not a reuse)."""
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row = self.conn.execute(
+                "SELECT * FROM scenarios WHERE cache_key = ? AND status = 'ok' AND reused_from IS NULL "
+                "ORDER BY scenario_id DESC LIMIT 1", (cache_key,)).fetchone()
+        finally:
+            self.conn.row_factory = None
+        return dict(row) if row else None
+
+    # DataFrames for notebooks -------------------------------------------------------------
+
+    def frame(self, sql: str, params: tuple = ()):
+        import pandas as pd
+
+        return pd.read_sql_query(sql, self.conn, params=params)
+
+    def runs(self):
+        return self.frame("SELECT * FROM runs ORDER BY run_id")
+
+    def scenarios(self, run_id: int | None = None):
+        """One row per variant and scenario: median, min, max, repeats, status; newest run by default."""
+        run_id = run_id if run_id is not None else self.latest_run_id()
+        return self.frame(
+            "SELECT r.run_id, r.started_at, r.engine_version, r.cpus, r.git_commit, v.variant_id, "
+            "v.name AS variant, v.image_id, v.status AS variant_status, s.scenario_id, s.scenario, "
+            "s.repeats, s.median_s, s.min_s, s.max_s, s.status, s.error, s.changed_file, s.method, "
+            "s.reused_from, s.measured_at "
+            "FROM scenarios s JOIN variants v USING (variant_id) JOIN runs r USING (run_id) "
+            "WHERE r.run_id = ? ORDER BY s.scenario_id", (run_id,))
+
+    def repeats(self, scenario_id: int):
+        return self.frame("SELECT * FROM scenario_repeats WHERE scenario_id = "
+                          "(SELECT COALESCE(reused_from, scenario_id) FROM scenarios WHERE scenario_id = ?) "
+                          "ORDER BY repeat", (scenario_id,))
+
+    def steps(self, scenario_id: int):
+        """Per-step records of a scenario (a reused scenario shows the steps it was measured with)."""
+        return self.frame("SELECT * FROM steps WHERE scenario_id = "
+                          "(SELECT COALESCE(reused_from, scenario_id) FROM scenarios WHERE scenario_id = ?) "
+                          "ORDER BY repeat, vertex", (scenario_id,))
+
+    def variants(self, run_id: int | None = None):
+        run_id = run_id if run_id is not None else self.latest_run_id()
+        return self.frame("SELECT * FROM variants WHERE run_id = ? ORDER BY variant_id", (run_id,))
+
+    def metrics(self, variant_id: int | None = None):
+        if variant_id is None:
+            return self.frame("SELECT v.name AS variant, m.* FROM metrics m JOIN variants v USING (variant_id)")
+        return self.frame("SELECT * FROM metrics WHERE variant_id = ?", (variant_id,))
+
+    def latest_run_id(self) -> int | None:
+        row = self.conn.execute("SELECT MAX(run_id) FROM runs").fetchone()
+        return row[0]
+
+
+def open_history(path: Path | str | None = None) -> History:
+    from helpers.paths import DEFAULT_HISTORY
+
+    return History(path or DEFAULT_HISTORY)
+
+
+def schema_version(path: Path | str) -> int | None:
+    with closing(sqlite3.connect(path)) as conn:
+        try:
+            return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
