@@ -3,6 +3,7 @@
 import pytest
 
 from helpers import context_digest as cd
+from helpers.context import is_ignored, parse_ignore
 
 
 @pytest.mark.parametrize("path,patterns,expected", [
@@ -19,7 +20,7 @@ from helpers import context_digest as cd
     ("models/w.bin", ["models/"], True),
 ])
 def test_exclusion_follows_dockerignore_rules(path, patterns, expected):
-    assert cd.excluded(path, patterns) is expected
+    assert is_ignored(path, parse_ignore("\n".join(patterns))) is expected
 
 
 def write(root, files):
