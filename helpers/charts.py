@@ -110,3 +110,10 @@ def history(frame: pd.DataFrame, metric: str, unit: str) -> go.Figure:
     fig = px.line(frame, x="started", y="value", color="variant", markers=True,
                   labels={"value": f"{metric} ({unit})", "started": "run"})
     return _layout(fig, f"{metric} over runs")
+
+
+def waste_by_category(frame: pd.DataFrame) -> go.Figure:
+    """Reclaimable MB per variant and category. Columns: variant, category, MB."""
+    fig = px.bar(frame, x="variant", y="MB", color="category", text_auto=".1f",
+                 labels={"MB": "reclaimable (MB)", "variant": "variant"})
+    return _layout(fig, "Reclaimable bytes by category (every copy but one, plus files deleted later)")

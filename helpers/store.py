@@ -18,7 +18,7 @@ from pathlib import Path
 
 from helpers.errors import DockoptError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -98,6 +98,19 @@ CREATE TABLE IF NOT EXISTS metrics (
 CREATE INDEX IF NOT EXISTS scenarios_by_key ON scenarios(cache_key, status);
 """
 
+# Version 2: analyses of a built image (layers, waste, runtime checks, security scan), cached by
+# a key of the image id and the analysing code, so a re-render reads instead of re-analysing.
+SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS analyses (
+    cache_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,        -- image | runtime | security | ...
+    image_id TEXT,
+    created_at TEXT NOT NULL,
+    seconds REAL,              -- how long the analysis took when it ran
+    payload BLOB NOT NULL      -- pickled result object
+);
+"""
+
 
 class SchemaTooNew(DockoptError):
     """The history file was written by a newer dockopt."""
@@ -129,9 +142,9 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         )
     if found == SCHEMA_VERSION:
         return
-    # Version 1 is the first: creating it is the only migration so far. A version 2 adds a
-    # step here (ALTER TABLE ...) keyed on `found`.
-    conn.executescript(SCHEMA)
+    if found is None:
+        conn.executescript(SCHEMA)
+    conn.executescript(SCHEMA_V2)  # from 1 (or new): add the analyses table
     conn.execute("DELETE FROM schema_version")
     conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
     conn.commit()
@@ -219,6 +232,19 @@ class History:
         finally:
             self.conn.row_factory = None
         return dict(row) if row else None
+
+    def get_analysis(self, cache_key: str):
+        import pickle
+
+        row = self.conn.execute("SELECT payload FROM analyses WHERE cache_key = ?", (cache_key,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put_analysis(self, cache_key: str, kind: str, image_id: str | None, payload, seconds: float) -> None:
+        import pickle
+
+        self.conn.execute("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?)",
+                          (cache_key, kind, image_id, now(), seconds, pickle.dumps(payload)))
+        self.conn.commit()
 
     # DataFrames for notebooks -------------------------------------------------------------
 

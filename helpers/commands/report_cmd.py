@@ -23,7 +23,8 @@ def params_from_args(args):
         name=args.name or ("snsw (sample)" if sample else context.name),
         repeats=args.repeats, fresh=args.fresh, base_image=args.base_image or "",
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
-        smoke_command=args.smoke or "",
+        smoke_command=args.smoke or "", code_file=args.code_file or "",
+        dependency_file=args.dependency_file or "",
     )
     for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
         if path:
@@ -57,6 +58,8 @@ def register(sub) -> None:
     parser.add_argument("--base-image", help="base image to build on instead of dockopt's Debian-built one")
     parser.add_argument("--history", help="SQLite history file (default: reports/history.sqlite)")
     parser.add_argument("--smoke", help="command proving an image works, e.g. \"python -c 'import app'\"")
+    parser.add_argument("--code-file", help="context file whose content the code-change rebuild edits")
+    parser.add_argument("--dependency-file", help="manifest the dependency-change rebuild edits")
     parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")

@@ -6,7 +6,6 @@ Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) a
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,8 @@ class ReportParams:
     phase1_dockerfile: str = ""
     phase2_dockerfile: str = ""
     phase3_dockerfile: str = ""
+    code_file: str = ""
+    dependency_file: str = ""
     extra: dict = field(default_factory=dict)
 
     def as_parameters(self, out_dir: Path) -> dict:
@@ -66,19 +67,13 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
         state = "ok" if item.ok else f"FAILED ({item.error})"
         log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
         executed.append(item)
-    summary = summary_frame(params)
+    summary = summary_frame(out_dir)
     index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary)
     return ReportResult(out_dir, index, executed, time.perf_counter() - start)
 
 
-def summary_frame(params: ReportParams):
-    """The measured 'Expected Results' table for the index, from the history store (None if absent)."""
-    try:
-        from helpers import summary
-    except ImportError:
-        return None
-    try:
-        return summary.expected_results_for(params)
-    except Exception as exc:  # the index must still be written; the summary notebook shows the error
-        print(f"dockopt: summary table unavailable: {exc}", file=sys.stderr)
-        return None
+def summary_frame(out_dir: Path):
+    """The measured 'Expected Results' table the summary notebook saved (None if it did not run)."""
+    from helpers import summary
+
+    return summary.load(out_dir)

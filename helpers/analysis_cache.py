@@ -1,0 +1,43 @@
+"""Cache an image analysis in the history file, keyed by image id and the analysing code.
+
+A re-render with nothing changed must not re-read gigabytes of layers or re-run containers:
+an analysis of an image id by the same code gives the same answer, so it is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import store
+
+PACKAGE = Path(__file__).parent
+
+
+def code_digest(modules: tuple[str, ...]) -> str:
+    h = hashlib.sha256(pd.__version__.encode())
+    for name in modules:
+        path = PACKAGE / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            h.update(file.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], compute, fresh: bool = False,
+           extra: str = ""):
+    """``compute()``'s result for this image and code, from the history file when it is there."""
+    key = f"{kind}:{image_id}:{code_digest(modules)}:{extra}"
+    with store.open_history(history) as hist:
+        if not fresh:
+            found = hist.get_analysis(key)
+            if found is not None:
+                return found
+    start = time.perf_counter()
+    result = compute()
+    with store.open_history(history) as hist:
+        hist.put_analysis(key, kind, image_id, result, time.perf_counter() - start)
+    return result

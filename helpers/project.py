@@ -1,0 +1,116 @@
+"""The project a report is about: its context, Dockerfile, phase variants and how to test it.
+
+Notebooks build one from their parameters (``Project.from_parameters``); empty parameters
+mean the bundled sample. Everything else in a report takes a Project, so a user's project
+and the sample go through the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers import sample
+from helpers.errors import DockoptError
+from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
+
+PHASES = ("phase1", "phase2", "phase3")
+VARIANTS = ("original",) + PHASES
+MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "Pipfile", "poetry.lock", "uv.lock",
+             "setup.cfg", "requirements.in")
+
+
+@dataclass
+class Project:
+    name: str
+    context: Path
+    dockerfile: Path
+    history: Path
+    is_sample: bool
+    base_image: str = ""
+    smoke: list[str] | None = None
+    smoke_expect: str | None = None
+    code_file: str | None = None
+    dependency_file: str | None = None
+    report_dir: Path | None = None
+    variant_files: dict[str, Path | None] = field(default_factory=dict)
+    variant_source: dict[str, str] = field(default_factory=dict)  # "yours" | "reference" | "derived" | why not
+
+    @classmethod
+    def from_parameters(cls, context: str = "", dockerfile: str = "", name: str = "", base_image: str = "",
+                        history: str = "", smoke_command: str = "", report_dir: str = "",
+                        phase1_dockerfile: str = "", phase2_dockerfile: str = "", phase3_dockerfile: str = "",
+                        code_file: str = "", dependency_file: str = "") -> "Project":
+        is_sample = not context and not dockerfile
+        ctx = Path(context).expanduser().resolve() if context else SAMPLE_CONTEXT
+        if not ctx.is_dir():
+            raise DockoptError(f"Build context {ctx} is not a directory.", hint="set `context` to your project's folder.")
+        df = Path(dockerfile).expanduser().resolve() if dockerfile else (SAMPLE_DOCKERFILE if is_sample else ctx / "Dockerfile")
+        if not df.is_file():
+            raise DockoptError(f"Dockerfile {df} does not exist.", hint="set `dockerfile` to your Dockerfile.")
+        project = cls(
+            name=name or ("snsw (sample)" if is_sample else ctx.name), context=ctx, dockerfile=df,
+            history=Path(history).expanduser().resolve() if history else DEFAULT_HISTORY,
+            is_sample=is_sample, base_image=base_image,
+            report_dir=Path(report_dir).resolve() if report_dir else None)
+        if is_sample:
+            sample.ensure_weights()
+            project.smoke, project.smoke_expect = list(sample.SMOKE_COMMAND), sample.SMOKE_EXPECT
+        if smoke_command:
+            project.smoke, project.smoke_expect = shlex.split(smoke_command), None
+        project.code_file = code_file or (sample.CODE_FILE if is_sample else guess_code_file(ctx))
+        project.dependency_file = dependency_file or (sample.DEPENDENCY_FILE if is_sample else guess_manifest(ctx))
+        given = {"phase1": phase1_dockerfile, "phase2": phase2_dockerfile, "phase3": phase3_dockerfile}
+        for phase in PHASES:
+            if given[phase]:
+                path = Path(given[phase]).expanduser().resolve()
+                if not path.is_file():
+                    raise DockoptError(f"{phase}_dockerfile {path} does not exist.")
+                project.variant_files[phase], project.variant_source[phase] = path, "yours"
+            elif is_sample:
+                project.variant_files[phase], project.variant_source[phase] = sample.variant(phase).dockerfile, "reference"
+            else:
+                project.variant_files[phase], project.variant_source[phase] = None, "not derived yet"
+        project.variant_files["original"], project.variant_source["original"] = df, "yours"
+        return project
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "project"
+
+    def tag(self, variant: str) -> str:
+        return f"dockopt-report/{self.slug}:{variant}"
+
+    def dockerfile_for(self, variant: str) -> Path | None:
+        return self.variant_files.get(variant)
+
+    def available(self, variants=VARIANTS) -> list[str]:
+        return [v for v in variants if self.dockerfile_for(v) is not None]
+
+    def build_args(self, variant: str) -> dict[str, str]:
+        args: dict[str, str] = {}
+        if self.is_sample and self.variant_source.get(variant) == "reference":
+            args.update(sample.build_args(sample.variant(variant)))
+        path = self.dockerfile_for(variant)
+        if self.base_image and path and re.search(r"^\s*ARG\s+BASE_IMAGE\b", path.read_text(), re.M | re.I):
+            args["BASE_IMAGE"] = self.base_image
+        return args
+
+
+def guess_manifest(context: Path) -> str | None:
+    for name in MANIFESTS:
+        if (context / name).is_file():
+            return name
+    return None
+
+
+def guess_code_file(context: Path) -> str | None:
+    """A source file whose change a developer makes daily: the first .py outside tests and docs."""
+    skip = {"tests", "test", "docs", ".git", ".venv", "venv", "node_modules", "__pycache__"}
+    for path in sorted(context.rglob("*.py")):
+        rel = path.relative_to(context)
+        if not skip.intersection(rel.parts) and rel.name not in ("setup.py", "conftest.py"):
+            return rel.as_posix()
+    return None

@@ -1,0 +1,96 @@
+"""The seed's "Expected Results" table, measured: claim, original, optimized, improvement, verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+MB = 1_000_000
+SUMMARY_FILE = "summary.json"
+
+# The seed analysis's own figures (its "Expected Results" table), quoted as written.
+SEED_CLAIMS = {
+    "Image Size": ("~8-10GB", "~6-7GB", "20-30% reduction"),
+    "First Build": ("~15-20min", "~15-20min", "Similar"),
+    "Rebuild (code change)": ("~15-20min", "~1-2min", "90% faster"),
+    "Security Issues": ("High", "Medium", "Reduced attack surface"),
+    "Layers": ("~15", "~10", "Simplified"),
+}
+
+
+def _pct(before, after) -> float | None:
+    return round(100 * (before - after) / before, 1) if before and after is not None else None
+
+
+def verdict_for(metric: str, before, after) -> str:
+    if before is None or after is None:
+        return "not measured"
+    if metric == "Image Size":
+        cut = _pct(before, after)
+        return "met" if cut >= 20 else ("partly" if cut > 0 else "missed")
+    if metric == "First Build":
+        return "met" if after <= before * 1.25 else "missed"
+    if metric == "Rebuild (code change)":
+        cut = _pct(before, after)
+        return "met" if cut >= 90 else ("partly" if cut > 0 else "missed")
+    if metric in ("Security Issues", "Layers"):
+        return "met" if after < before else ("partly" if after == before else "missed")
+    return "n/a"
+
+
+def expected_results(measured, security: dict | None = None, optimized: str = "phase3") -> pd.DataFrame:
+    """One row per metric of the seed's table; ``security`` maps variant -> SecurityReport (optional)."""
+    def size(v):
+        r = measured.images.get(v)
+        return r.sizes.uncompressed_bytes if r else None
+
+    def layers(v):
+        r = measured.images.get(v)
+        return r.sizes.layer_count if r else None
+
+    def high(v):
+        report = (security or {}).get(v)
+        return report.counts().get("high", 0) + report.counts().get("critical", 0) if report else None
+
+    rows = []
+    measures = {
+        "Image Size": (size("original"), size(optimized), lambda b: f"{b / MB:,.0f} MB"),
+        "First Build": (measured.median("original", "cold"), measured.median(optimized, "cold"), lambda s: f"{s:.1f} s"),
+        "Rebuild (code change)": (measured.median("original", "code"), measured.median(optimized, "code"),
+                                  lambda s: f"{s:.2f} s"),
+        "Security Issues": (high("original"), high(optimized), lambda n: f"{n} high/critical"),
+        "Layers": (layers("original"), layers(optimized), lambda n: f"{n}"),
+    }
+    for metric, (before, after, show) in measures.items():
+        claim = SEED_CLAIMS[metric]
+        if before is not None and after is not None and metric in ("Image Size", "Rebuild (code change)", "First Build"):
+            change = _pct(before, after)
+            improvement = f"{change:.0f}% {'smaller' if metric == 'Image Size' else 'faster'}" if change >= 0 else \
+                f"{-change:.0f}% {'larger' if metric == 'Image Size' else 'slower'}"
+        elif before is not None and after is not None:
+            improvement = f"{before} → {after}"
+        else:
+            improvement = "not measured"
+        rows.append({
+            "Metric": metric, "Seed: original": claim[0], "Seed: optimized": claim[1], "Seed: improvement": claim[2],
+            "Measured: original": show(before) if before is not None else "not measured",
+            "Measured: optimized": show(after) if after is not None else "not measured",
+            "Measured: improvement": improvement, "Verdict": verdict_for(metric, before, after),
+        })
+    return pd.DataFrame(rows)
+
+
+def save(table: pd.DataFrame, report_dir: str) -> str:
+    """Write the table beside the report so the index page can show it; returns what was done."""
+    if not report_dir:
+        return "not saved (no report_dir)"
+    path = Path(report_dir) / SUMMARY_FILE
+    path.write_text(table.to_json(orient="records", indent=1))
+    return f"saved for the index page ({SUMMARY_FILE})"
+
+
+def load(report_dir: Path) -> pd.DataFrame | None:
+    path = Path(report_dir) / SUMMARY_FILE
+    return pd.DataFrame(json.loads(path.read_text())) if path.is_file() else None
