@@ -40,7 +40,8 @@ def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None 
 
     Returns a dict: ``configured_user``; ``actual_uid`` (pid 1's uid in a container running the
     image's own command); ``healthcheck`` (configured or not) and ``health`` (``healthy``,
-    ``unhealthy``, ``timeout``, ``exited`` or ``none``) with ``health_seconds``; and, when
+    ``unhealthy``, ``timeout``, ``exited`` or ``none``) with ``health_seconds`` and the last
+    probes' output in ``health_log``; and, when
     ``smoke`` is given, ``smoke`` with its exit code, whether the output contained ``expect``,
     and the output's tail.
     """
@@ -59,6 +60,9 @@ def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None 
             result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
         status, waited = containers.wait_health(container, health_timeout_s)
         result["health"], result["health_seconds"] = status, round(waited, 1)
+        result["health_log"] = containers.health_log(container)
+        if status in ("unhealthy", "exited", "timeout"):
+            result["container_log_tail"] = container.logs(tail=20).decode(errors="replace")
     if smoke:
         run = containers.run(tag, smoke)
         result["smoke"] = {"command": smoke, "exit_code": run.exit_code,

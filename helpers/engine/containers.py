@@ -90,6 +90,13 @@ def wait_health(container, timeout_s: float = 60, poll_s: float = 0.5) -> tuple[
         time.sleep(poll_s)
 
 
+def health_log(container, last: int = 3) -> list[dict]:
+    """The engine's last health probe results (exit code, output), the evidence behind a status."""
+    container.reload()
+    log = ((container.attrs.get("State") or {}).get("Health") or {}).get("Log") or []
+    return [{"exit_code": p.get("ExitCode"), "output": (p.get("Output") or "").strip()[-300:]} for p in log[-last:]]
+
+
 def parse_proc_status_uid(text: str) -> int | None:
     """The real uid from a /proc/PID/status text (the ``Uid:`` line is real, effective, saved, fs)."""
     match = re.search(r"^Uid:\s+(\d+)", text, re.M)

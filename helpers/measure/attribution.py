@@ -144,7 +144,8 @@ def align(instructions: list[Instruction], created_by: list[str]) -> list[Instru
 def attribute(created_by: list[str], dockerfile_text: str | None, target: str | None = None) -> list[Attribution]:
     """An attribution per history entry (oldest first).
 
-    Without a Dockerfile, entries keep their own keyword and text and no line.
+    Without a Dockerfile, entries keep their own keyword and text, no line, and an empty stage
+    (which of them came from the base image cannot be told).
     """
     paired = align(final_stage(dockerfile_text, target), created_by) if dockerfile_text else [None] * len(created_by)
     first = next((k for k, p in enumerate(paired) if p is not None), len(created_by))
@@ -155,6 +156,6 @@ def attribute(created_by: list[str], dockerfile_text: str | None, target: str | 
             result.append(Attribution(instruction.keyword, instruction.line, instruction.stage,
                                       " ".join(instruction.text.split())))
         else:
-            stage = BASE if k < first or not dockerfile_text else "unmatched"
+            stage = "" if not dockerfile_text else BASE if k < first else "unmatched"
             result.append(Attribution(keyword, None, stage, f"{keyword} {text}".strip()))
     return result

@@ -8,7 +8,9 @@ of a path but the visible one, and every copy of a path deleted later. dive inst
 every copy of any path seen in more than one layer, the visible one included.
 
 Per layer, a content size is also kept: the sum of its regular files' sizes, which is how the
-engine sizes a layer (``docker history`` SIZE; their sum is ``docker image inspect`` Size).
+engine sizes a layer it applied from a tar (``docker history`` SIZE; their sum is ``docker
+image inspect`` Size). A layer made by ``docker import`` is sized from the unpacked directory
+instead, which also counts each symlink's target length: ``symlink_bytes`` keeps that apart.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from helpers.imagefs import DIR, FILE, OPAQUE, WHITEOUT, Entry, Layer, SavedImage
+from helpers.imagefs import DIR, FILE, OPAQUE, SYMLINK, WHITEOUT, Entry, Layer, SavedImage
 
 GZIP_LEVEL = 6  # gzip's and Go's compress/gzip default, which `docker push` uses for layer blobs
 
@@ -47,6 +49,7 @@ class Hidden:
 class LayerFacts:
     layer: Layer
     content_bytes: int = 0  # regular files' sizes: the engine's layer size
+    symlink_bytes: int = 0  # lengths of symlink targets (counted by the engine for imported layers only)
     files: int = 0
     whiteouts: int = 0
     gzip_bytes: int | None = None  # the layer tar gzipped at GZIP_LEVEL, when asked for
@@ -178,6 +181,8 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
             if entry.type == FILE:
                 fact.content_bytes += entry.size
                 fact.files += 1
+            elif entry.type == SYMLINK:
+                fact.symlink_bytes += len(entry.linkname)
             previous = tree.placed.get(path)
             if previous is not None and previous.layer < i:
                 if previous.entry.type == DIR and entry.type != DIR:

@@ -108,8 +108,8 @@ def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> 
         who = attributions[maker.index] if maker is not None else None
         rows.append({
             "layer": fact.layer.index, "size_bytes": fact.content_bytes, "gzip_bytes": fact.gzip_bytes,
-            "files": fact.files, "whiteouts": fact.whiteouts,
-            "created_by": maker.created_by if maker else "",
+            "symlink_bytes": fact.symlink_bytes, "files": fact.files, "whiteouts": fact.whiteouts,
+            "created_by": maker.created_by if maker else "", "comment": maker.comment if maker else "",
             "keyword": who.keyword if who else "", "line": who.line if who else None,
             "stage": who.stage if who else attribution.BASE, "instruction": who.instruction if who else "",
             "diff_id": fact.layer.diff_id,

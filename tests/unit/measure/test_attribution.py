@@ -58,4 +58,4 @@ def test_base_image_entries_get_no_line():
 
 def test_without_a_dockerfile_entries_keep_their_own_text():
     made = attribute(["COPY . . # buildkit"], None)
-    assert made[0].line is None and made[0].instruction == "COPY . ."
+    assert made[0].line is None and made[0].instruction == "COPY . ." and made[0].stage == ""
