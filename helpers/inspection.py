@@ -34,6 +34,18 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
     return report
 
 
+def measure_archive(path: str | Path, dockerfile: str | Path | None = None, *, compressed: bool = True,
+                    target: str | None = None) -> ImageReport:
+    """``measure_image`` for a ``docker save`` tarball: no engine needed (its Size is then the
+    tarball's content sum, which equals the engine's for layers built from a Dockerfile)."""
+    from helpers.imagefs import SavedImage
+    from helpers.measure.report import analyse
+
+    text = Path(dockerfile).read_text() if dockerfile else None
+    with SavedImage(path) as image:
+        return analyse(image, None, text, compressed=compressed, target=target)
+
+
 def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None = None,
                    health_timeout_s: float = 60) -> dict:
     """Start the image and check what only a running container shows.

@@ -42,10 +42,14 @@ def print_text(report, runtime: dict | None) -> None:
 
 
 def run(args) -> int:
-    from helpers.inspection import measure_image, runtime_checks
+    from helpers.inspection import measure_archive, measure_image, runtime_checks
 
-    report = measure_image(args.image, args.dockerfile, compressed=not args.no_compressed)
-    runtime = runtime_checks(args.image) if args.runtime else None
+    compressed = not args.no_compressed
+    if args.archive:
+        report = measure_archive(args.image, args.dockerfile, compressed=compressed)
+    else:
+        report = measure_image(args.image, args.dockerfile, compressed=compressed)
+    runtime = runtime_checks(args.image) if args.runtime and not args.archive else None
     if args.json:
         data = report.summary()
         if runtime:
@@ -58,7 +62,9 @@ def run(args) -> int:
 
 def register(sub) -> None:
     parser = sub.add_parser("inspect", help="measure an image: sizes, layers by line, waste, build tools, user")
-    parser.add_argument("image", help="an image in the engine (name:tag or id)")
+    parser.add_argument("image", help="an image in the engine (name:tag or id), or a tarball with --archive")
+    parser.add_argument("--archive", action="store_true",
+                        help="IMAGE is a `docker save` tarball: analyse it without an engine")
     parser.add_argument("--dockerfile", help="the Dockerfile that built it, to attribute layers to lines")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--no-compressed", action="store_true",

@@ -60,6 +60,14 @@ class ImageReport:
         return int(self.waste.loc[self.waste["stage"] == attribution.BASE, "bytes"].sum())
 
     @property
+    def hidden_in_base_image_bytes(self) -> int:
+        """Hidden bytes stored in the base image's layers: a rebuild of this Dockerfile cannot reclaim them."""
+        if not len(self.waste):
+            return 0
+        rows = (self.waste["stage"] == attribution.BASE) & (self.waste["kind"] == waste.HIDDEN)
+        return int(self.waste.loc[rows, "bytes"].sum())
+
+    @property
     def hidden_bytes(self) -> int:
         return int(self.waste.loc[self.waste["kind"] == waste.HIDDEN, "bytes"].sum()) if len(self.waste) else 0
 
@@ -69,6 +77,7 @@ class ImageReport:
             "tag": self.tag, "image_id": self.image_id, "sizes": asdict(self.sizes),
             "reclaimable_bytes": self.reclaimable_bytes, "hidden_bytes": self.hidden_bytes,
             "reclaimable_in_base_image_bytes": self.base_image_bytes,
+            "hidden_in_base_image_bytes": self.hidden_in_base_image_bytes,
             "waste_by_category": self.waste_by_category, "build_tools": self.build_tools.as_dict(),
             "user": self.user, "user_uid": self.user_uid, "healthcheck": self.healthcheck,
             "unwanted": self.unwanted.drop(columns=["layer"]).to_dict("records") if len(self.unwanted) else [],

@@ -2,7 +2,7 @@ import pytest
 
 from helpers import sample
 from helpers.measure.attribution import BASE, attribute, final_stage, split_created_by
-from tests.unit.measure.conftest import load_json
+from tests.unit.conftest import load_json
 
 
 @pytest.mark.parametrize("created_by, expected", [

@@ -2,7 +2,7 @@ import zlib
 
 from helpers.imagefs import FILE, SavedImage
 from helpers.measure.replay import DELETED, GZIP_LEVEL, OVERWRITTEN, replay
-from tests.unit.measure.conftest import load_json
+from tests.unit.conftest import load_json
 
 
 def test_content_bytes_are_the_engines_size(tiny):

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from helpers.measure.report import analyse, healthcheck_of, uid_of
-from tests.unit.measure.conftest import TINY_DOCKERFILE, load_json
+from tests.unit.conftest import TINY_DOCKERFILE, load_json
 
 
 @pytest.mark.parametrize("user, passwd, uid", [

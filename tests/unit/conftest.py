@@ -13,7 +13,7 @@ import pytest
 
 from helpers.imagefs import SavedImage
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "measure" / "fixtures"
 TINY_DOCKERFILE = FIXTURES / "tiny" / "Dockerfile"
 
 
