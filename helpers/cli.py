@@ -12,6 +12,7 @@ from helpers.commands import lint_cmd
 from helpers.commands import measure_cmd
 from helpers.commands import report_cmd
 from helpers.commands import sample_cmd
+from helpers.commands import inspect_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -23,6 +24,7 @@ COMMANDS = [
     measure_cmd,
     clean_cmd,
     report_cmd,
+    inspect_cmd,
 ]
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-TEST_TAG = "dockopt-test/snsw"
-
-
 @pytest.fixture(scope="session")
 def docker_client():
     """A client for the running engine; a missing engine fails the engine tier loudly, never skips."""
@@ -30,11 +27,6 @@ def base_images(docker_client):
 def sample_images(base_images):
     """Every sample variant built once: name -> BuildResult (tag ``dockopt-test/snsw:<name>``)."""
     from helpers import sample
-    from helpers.engine import buildkit
+    from tests.support.sample_images import build_variant
 
-    sample.ensure_weights()
-    built = {}
-    for v in sample.VARIANTS:
-        built[v.name] = buildkit.build(sample.SAMPLE_CONTEXT, v.dockerfile, f"{TEST_TAG}:{v.name}",
-                                       build_args=sample.build_args(v))
-    return built
+    return {v.name: build_variant(v.name) for v in sample.VARIANTS}

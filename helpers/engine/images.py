@@ -1,0 +1,79 @@
+"""What the engine knows about an image: inspect, history, and its layers as a saved tarball.
+
+Everything goes through the docker SDK (no CLI output to scrape). ``saved`` streams the
+archive to a temporary file in chunks, so a multi-gigabyte image never sits in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from helpers.engine import connect
+from helpers.errors import DockoptError
+
+SAVE_CHUNK = 4 << 20
+
+
+class ImageNotFound(DockoptError):
+    """The image named is not in the engine."""
+
+
+def _get(cli, tag: str):
+    import docker.errors
+
+    try:
+        return cli.images.get(tag)
+    except docker.errors.ImageNotFound:
+        raise ImageNotFound(f"The engine has no image {tag!r}.",
+                            hint="build it first, or check the name with `docker images`.") from None
+
+
+def inspect(tag: str, cli=None) -> dict:
+    """``docker image inspect`` as a dict (Size, RootFS.Layers, Config.User, Config.Healthcheck...)."""
+    cli = cli or connect.client()
+    return cli.api.inspect_image(_get(cli, tag).id)
+
+
+def history(tag: str, cli=None) -> list[dict]:
+    """``docker history``, newest first, with the per-entry Size the engine recorded."""
+    cli = cli or connect.client()
+    return cli.api.history(_get(cli, tag).id)
+
+
+def exists(tag: str, cli=None) -> bool:
+    try:
+        _get(cli or connect.client(), tag)
+    except ImageNotFound:
+        return False
+    return True
+
+
+def save(tag: str, dest: Path, cli=None) -> Path:
+    """Write ``docker save TAG`` to ``dest``, chunk by chunk."""
+    cli = cli or connect.client()
+    image = _get(cli, tag)
+    with open(dest, "wb") as fh:
+        for chunk in image.save(chunk_size=SAVE_CHUNK, named=tag if tag in image.tags else False):
+            fh.write(chunk)
+    return dest
+
+
+@contextlib.contextmanager
+def saved(tag: str, cli=None, directory: str | None = None) -> Iterator[Path]:
+    """The image as a ``docker save`` tarball on disk for the duration of the block, then deleted.
+
+    Args:
+        directory: where to write it (default: the system temp dir, or DOCKOPT_TMP).
+    """
+    directory = directory or os.environ.get("DOCKOPT_TMP") or None
+    fd, name = tempfile.mkstemp(prefix="dockopt-save-", suffix=".tar", dir=directory)
+    os.close(fd)
+    path = Path(name)
+    try:
+        yield save(tag, path, cli)
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,80 @@
+import pytest
+
+from helpers.imagefs import (DIR, FILE, OPAQUE, WHITEOUT, HistoryEntry, ImageArchiveError, SavedImage,
+                             map_history, normalise)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("./usr/bin/gcc", "/usr/bin/gcc"), ("usr/bin/", "/usr/bin"), ("/etc/passwd", "/etc/passwd"),
+    ("./.env", "/.env"), ("app/./x/../y", "/app/y"), (".", "/"), ("./", "/"),
+])
+def test_normalise_gives_one_spelling(name, expected):
+    assert normalise(name) == expected
+
+
+def test_map_history_skips_empty_layers():
+    history = [{"created_by": "base"}, {"created_by": "ENV A=1", "empty_layer": True}, {"created_by": "RUN x"}]
+    made = map_history(history, ["sha256:a", "sha256:b"])
+    assert [m.created_by for m in made] == ["base", "RUN x"]
+    assert made[1] == HistoryEntry(2, "RUN x")
+
+
+def test_map_history_pads_when_history_is_short():
+    made = map_history([{"created_by": "RUN x"}], ["sha256:a", "sha256:b"])
+    assert made[0] is None and made[1].created_by == "RUN x"
+
+
+def test_legacy_layout_layers_and_history(tiny):
+    assert tiny.layout == "docker"
+    assert tiny.repo_tags == ["dockopt-measure/tiny:fixture"]
+    assert len(tiny.layers) == 6
+    assert tiny.layers[0].history.created_by.startswith("COPY /bin/busybox")
+    assert [layer.history.created_by.split()[0] for layer in tiny.layers] == ["COPY", "RUN", "COPY", "COPY", "RUN", "WORKDIR"]
+    # layers 2 and 3 are byte-identical, stored once and symlinked in the archive
+    assert tiny.layers[2].archive_bytes == tiny.layers[3].archive_bytes
+
+
+def test_entries_classify_whiteouts_and_opaque_dirs(tiny):
+    kinds = {(e.path, e.type) for e in tiny.entries(tiny.layers[4])}
+    assert ("/tmp/scratch.bin", WHITEOUT) in kinds
+    assert ("/app/data", OPAQUE) in kinds
+    assert ("/app/data", DIR) in kinds
+    assert ("/app/data/new.txt", FILE) in kinds
+
+
+def test_entries_carry_wanted_bytes_only(tiny):
+    entries = list(tiny.entries(tiny.layers[2], want=lambda e: e.path == "/app/.env"))
+    env = next(e for e in entries if e.path == "/app/.env")
+    assert env.data == b"TOKEN=not-a-real-secret\n"
+    assert all(e.data is None for e in entries if e.path != "/app/.env")
+
+
+def test_tee_sees_every_byte_of_the_layer(tiny):
+    seen = bytearray()
+    list(tiny.entries(tiny.layers[1], tee=seen.extend))
+    assert bytes(seen) == tiny.raw_layer(tiny.layers[1]).read()
+
+
+def test_read_file_from_one_layer(tiny):
+    assert tiny.read_file(tiny.layers[3], "app/main.py") == b'print("hello")\n'
+    assert tiny.read_file(tiny.layers[3], "/app/deploy.key", limit=11) == b"-----BEGIN "
+    assert tiny.read_file(tiny.layers[0], "/app/main.py") is None
+
+
+def test_oci_layout_reads_the_same(tiny, tiny_oci_tar):
+    with SavedImage(tiny_oci_tar) as oci:
+        assert oci.layout == "oci"
+        assert oci.repo_tags == ["dockopt-measure/tiny:oci"]
+        assert [layer.diff_id for layer in oci.layers] == [layer.diff_id for layer in tiny.layers]
+        for ours, theirs in zip(oci.layers, tiny.layers):
+            assert list(oci.entries(ours)) == list(tiny.entries(theirs))
+
+
+def test_not_a_docker_save_archive(tmp_path):
+    import tarfile
+
+    path = tmp_path / "x.tar"
+    with tarfile.open(path, "w"):
+        pass
+    with pytest.raises(ImageArchiveError):
+        SavedImage(path)
