@@ -64,8 +64,8 @@ class Timing:
 
 
 def build_subjects() -> list[Subject]:
-    original = sample_images.build_variant("original")
-    phase3 = sample_images.build_variant("phase3")
+    original = sample_images.build_variant("original").tag
+    phase3 = sample_images.build_variant("phase3").tag
     context = sample.SAMPLE_CONTEXT
     clean = "dockopt-measure/bench:original-clean"
     big = "dockopt-measure/bench:original-big"

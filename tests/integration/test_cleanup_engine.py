@@ -25,8 +25,8 @@ def test_clean_removes_one_runs_labelled_objects_and_nothing_else(engine, tiny_c
     other = "test-" + uuid.uuid4().hex[:8]
     mine = buildkit.build(tiny_context, tiny_context / "Dockerfile", f"dockopt-build/clean-test:{label}",
                           labels={RUN_LABEL: label})
-    theirs = buildkit.build(tiny_context, tiny_context / "Dockerfile", f"dockopt-build/clean-test:{other}",
-                            labels={RUN_LABEL: other})
+    buildkit.build(tiny_context, tiny_context / "Dockerfile", f"dockopt-build/clean-test:{other}",
+                   labels={RUN_LABEL: other})  # another run's image, which must survive
     container = engine.containers.create(mine.image_id, ["true"], labels=ours({RUN_LABEL: label}))
     volume = engine.volumes.create(name=f"dockopt-test-{label}", labels=ours({RUN_LABEL: label}))
     try:
