@@ -36,6 +36,28 @@ VARIANTS = (
 )
 
 
+DIGEST_BASES = (("BUILD_BASE", "dockopt/python:3.11-bookworm"),
+                ("RUNTIME_BASE", "dockopt/python:3.11-bookworm-minimal"))
+
+
+def build_args(v: Variant) -> dict[str, str]:
+    """The build args a variant needs: phase 3 pins its bases by digest, resolved from the engine.
+
+    Resolving publishes the local bases to the loopback registry once (``registry.pin``), which
+    is why this is a function called at build time and not a constant.
+    """
+    if not v.needs_digests:
+        return {}
+    from helpers.engine import registry
+
+    args = {}
+    for key, tag in DIGEST_BASES:
+        repo, digest = registry.split_pin(registry.pin(tag))
+        args[key] = repo
+        args[key + "_DIGEST"] = digest
+    return args
+
+
 def variant(name: str) -> Variant:
     for v in VARIANTS:
         if v.name == name:
