@@ -17,6 +17,8 @@ def stanzas(text: str) -> Iterator[dict[str, str]]:
             if current:
                 yield current
             current, last = {}, None
+        elif line.startswith("#"):
+            continue  # deb822 comments (apt's .sources files use them)
         elif line[0] in " \t":
             if last is not None:
                 current[last] += "\n" + line.strip()

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 _BUILDKIT_SUFFIX = " # buildkit"
-_SHELL_PREFIX = re.compile(r"^(\|\d+ (?:\S+=\S* )*)?/bin/sh -c ")
+# "|2 A=1 B=2 " (build args in effect), then the SHELL: "/bin/sh -c ", "/bin/busybox sh -c "...
+_SHELL_PREFIX = re.compile(r"^(\|\d+ (?:\S+=\S* )*)?/\S+(?: sh| bash)? -c ")
 _FLAG = re.compile(r"--[a-z-]+=\S+\s*")  # --mount=, --from=, --chown=: history omits them
 
 
