@@ -13,6 +13,7 @@ from helpers.commands import measure_cmd
 from helpers.commands import report_cmd
 from helpers.commands import sample_cmd
 from helpers.commands import inspect_cmd
+from helpers.commands import scan_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -25,6 +26,7 @@ COMMANDS = [
     clean_cmd,
     report_cmd,
     inspect_cmd,
+    scan_cmd,
 ]
 
 

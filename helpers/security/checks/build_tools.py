@@ -1,0 +1,51 @@
+"""Compilers, build systems and package managers left in the image.
+
+An attacker with code execution uses them to build or fetch their tools in place; the seed's
+first issue is "build tools (gcc, cmake) remain in the final image". Found by executable
+name in the directories a shell searches (and a virtualenv's ``bin``), so a tool is found
+whether Debian, pip or a COPY put it there.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from helpers.imagefs import FILE, HARDLINK, SYMLINK
+from helpers.security.finding import Finding, Rule
+
+RULE = Rule("SEC005", "build-tool", "medium", "A compiler or build system is present in the runtime image.")
+PM_RULE = Rule("SEC006", "package-manager", "low",
+               "A package manager is present: code execution can install more tools.")
+
+BIN_DIRS = re.compile(r"^(/usr(/local)?)?/s?bin$|^/opt/[^/]+/bin$|/venv/bin$|/\.venv/bin$")
+TOOLS = (  # (kind, rule, name pattern)
+    ("compiler", RULE, re.compile(r"^((x86_64|aarch64|arm|i686)-linux-gnu[a-z]*-)?(gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(-\d+(\.\d+)*)?$")),
+    ("build system", RULE, re.compile(r"^(make|gmake|cmake|ninja|meson|scons)$")),
+    ("version control", RULE, re.compile(r"^git$")),
+    ("package manager", PM_RULE, re.compile(r"^(apt|apt-get|dpkg|pip|pip3(\.\d+)?|npm|conda|apk)$")),
+)
+
+
+def classify(name: str):
+    for kind, rule, pattern in TOOLS:
+        if pattern.match(name):
+            return kind, rule
+    return None
+
+
+def check(facts) -> list[Finding]:
+    found = []
+    for path, placed in sorted(facts.final.items()):
+        if placed.entry.type not in (FILE, SYMLINK, HARDLINK) or not BIN_DIRS.search(posixpath.dirname(path)):
+            continue
+        hit = classify(posixpath.basename(path))
+        if hit is None or (placed.entry.type == SYMLINK and facts.resolve(path) is None):
+            continue  # a dangling link runs nothing
+        kind, rule = hit
+        found.append(Finding(rule.id, rule.severity, f"{kind} {path}", path=path, layer=placed.layer,
+                             line=facts.layer_line(placed.layer),
+                             evidence=f"-> {placed.entry.linkname}" if placed.entry.linkname else ""))
+    return found
+
+RULES = (RULE, PM_RULE)

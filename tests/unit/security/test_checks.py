@@ -1,0 +1,142 @@
+"""Each check against the planted fixture image: what it must find, and what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.security.checks import (CHECKS, base_pin, build_material, build_tools, exposed_ports, healthcheck,
+                                     root_user, secrets, setuid, world_writable)
+from helpers.security.finding import NotApplicable
+
+
+def by_path(findings):
+    return {f.path: f for f in findings}
+
+
+def test_every_check_is_registered_once_with_unique_rule_ids():
+    ids = [rule.id for module in CHECKS for rule in module.RULES]
+    assert len(CHECKS) == len(set(CHECKS)) == 9
+    assert len(ids) == len(set(ids))
+
+
+def test_root_user_reports_unset_user_with_the_measured_uid(planted_facts):
+    planted_facts.runtime_uid, planted_facts.runtime_note = 0, "measured"
+    [finding] = root_user.check(planted_facts)
+    assert finding.rule == "SEC001" and "Config.User=''" in finding.evidence and "uid 0" in finding.evidence
+
+
+def test_root_user_catches_a_non_root_config_that_still_ran_as_root(planted_facts):
+    planted_facts.config["config"]["User"] = "app"
+    planted_facts.runtime_uid = 0
+    assert "ran as uid 0" in root_user.check(planted_facts)[0].message
+    planted_facts.runtime_uid = 1000
+    assert root_user.check(planted_facts) == []
+
+
+@pytest.mark.parametrize("user, root", [("", True), ("root", True), ("0", True), ("0:0", True), ("root:app", True),
+                                        ("1000", False), ("app", False), ("1000:0", False)])
+def test_configured_root_spellings(user, root):
+    assert root_user.configured_root(user) is root
+
+
+def test_setuid_finds_the_planted_binary_with_its_layer_and_line(planted_facts):
+    found = by_path(setuid.check(planted_facts))
+    finding = found["/usr/local/bin/planted-suid"]
+    assert "setuid" in finding.message and finding.evidence == "mode 4755"
+    assert finding.line == 12  # the RUN that chmods it
+    assert "/bin/busybox" not in found
+
+
+def test_world_writable_flags_the_planted_dir_and_lists_sticky_tmp_apart(planted_facts):
+    found = world_writable.check(planted_facts)
+    assert [f.path for f in found if f.rule == "SEC003"] == ["/srv/uploads"]
+    [sticky] = [f for f in found if f.rule == "SEC004"]
+    assert "/tmp" in sticky.message and sticky.severity == "info"
+
+
+def test_build_tools_and_package_managers(planted_facts):
+    found = by_path(build_tools.check(planted_facts))
+    assert found["/usr/bin/gcc"].rule == "SEC005" and found["/usr/local/bin/pip"].rule == "SEC006"
+    assert "/bin/busybox" not in found
+
+
+@pytest.mark.parametrize("name, kind", [("gcc", "compiler"), ("x86_64-linux-gnu-gcc-12", "compiler"), ("cc", "compiler"),
+                                        ("g++", "compiler"), ("cmake", "build system"), ("make", "build system"),
+                                        ("pip3.11", "package manager"), ("apt-get", "package manager"),
+                                        ("gcc-ar", None), ("python3", None), ("makeinfo", None)])
+def test_build_tool_names(name, kind):
+    hit = build_tools.classify(name)
+    assert (hit[0] if hit else None) == kind
+
+
+def test_secrets_finds_the_key_deleted_in_a_later_layer(planted_facts):
+    [key] = [f for f in secrets.check(planted_facts) if f.path == "/root/.ssh/id_ed25519"]
+    assert key.severity == "critical" and key.deleted_later and "private key" in key.message
+    assert key.line == 18 and planted_facts.image.layers[key.layer].history.created_by.count("printf")
+
+
+def test_secrets_finds_dotenv_aws_key_env_token_and_supplied_build_secret(planted_facts):
+    found = secrets.check(planted_facts)
+    messages = " | ".join(f.message for f in found)
+    assert any(f.rule == "SEC008" and f.path == "/app/.env" for f in found)
+    assert "AWS access key id in /app/.env" in messages
+    assert "ENV API_TOKEN" in messages and "GitHub token" in messages
+    assert "supplied build secret in /app/config.ini" in messages
+    assert all("ghp_0123" not in f.evidence for f in found)  # evidence is redacted
+
+
+def test_secrets_ignores_public_certificates_and_plain_files(planted_facts):
+    flagged = {f.path for f in secrets.check(planted_facts)}
+    assert "/usr/local/share/ca-certificates/build-proxy.crt" not in flagged
+    assert "/opt/venv/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA" not in flagged
+
+
+@pytest.mark.parametrize("text, hits", [
+    (b"-----BEGIN RSA " + b"PRIVATE KEY-----\nabc", ["private key"]),
+    (b"-----BEGIN CERTIFICATE-----", []),
+    (b"key = AKIAIOSFODNN7EXAMPLE", ["AWS access key id"]),
+    (b"GITHUB_TOKEN=ghp_" + b"a" * 36, ["GitHub token", "token/secret assignment"]),
+    (b"export SLACK_TOKEN=xoxb-123456", ["token/secret assignment"]),
+    (b"API_TOKEN=${API_TOKEN}", []),
+    (b"API_TOKEN=", []),
+    (b"token = os.environ['TOKEN']", []),
+])
+def test_secret_patterns(text, hits):
+    assert secrets.matches(text) == hits
+
+
+@pytest.mark.parametrize("dockerfile, unpinned", [
+    ("FROM debian:bookworm\n", ["debian:bookworm"]),
+    ("FROM debian@sha256:" + "a" * 64 + "\n", []),
+    ("ARG B=x\nARG D\nFROM ${B}@${D} AS build\nFROM build\n", []),
+    ("ARG B=x\nARG D=latest\nFROM ${B}@${D}\n", ["${B}@${D}"]),
+    ("FROM scratch\n", []),
+    ("FROM --platform=linux/amd64 python:3.11 AS b\nFROM b\nFROM alpine\n", ["python:3.11", "alpine"]),
+])
+def test_base_pin_from_lines(planted_facts, dockerfile, unpinned):
+    planted_facts.dockerfile = dockerfile
+    assert [f.message.split()[1] for f in base_pin.check(planted_facts)] == unpinned
+
+
+def test_base_pin_resolves_digest_args_from_build_args(planted_facts):
+    planted_facts.dockerfile = "ARG B\nARG D\nFROM ${B}@${D}\n"
+    planted_facts.build_args = {"B": "127.0.0.1:5959/py", "D": "sha256:" + "b" * 64}
+    assert base_pin.check(planted_facts) == []
+    planted_facts.build_args = {"D": "latest"}
+    assert len(base_pin.check(planted_facts)) == 1
+
+
+def test_base_pin_without_a_dockerfile_is_not_applicable_rather_than_clean(planted_facts):
+    planted_facts.dockerfile = None
+    with pytest.raises(NotApplicable):
+        base_pin.check(planted_facts)
+
+
+def test_healthcheck_ports_and_build_material(planted_facts):
+    assert [f.rule for f in healthcheck.check(planted_facts)] == ["SEC010"]
+    ports = {f.evidence: f for f in exposed_ports.check(planted_facts)}
+    assert ports["22/tcp"].rule == "SEC012" and ports["8080/tcp"].severity == "info"
+    [ca] = [f for f in build_material.check(planted_facts) if f.rule == "SEC013"]
+    assert ca.severity == "info" and "not a secret" in ca.message
+    planted_facts.config["config"]["Healthcheck"] = {"Test": ["CMD", "true"]}
+    assert healthcheck.check(planted_facts) == []
