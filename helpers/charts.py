@@ -9,6 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
+
+# JupyterLab draws the plotly mimetype; nbconvert's HTML needs the "notebook" output, which
+# embeds plotly.js once per kernel (at this import) and draws offline. Both go in every output.
+pio.renderers.default = "plotly_mimetype+notebook"
 
 MB = 1_000_000
 TEMPLATE = "plotly_white"

@@ -43,11 +43,12 @@ class Project:
                         history: str = "", smoke_command: str = "", report_dir: str = "",
                         phase1_dockerfile: str = "", phase2_dockerfile: str = "", phase3_dockerfile: str = "",
                         code_file: str = "", dependency_file: str = "") -> "Project":
-        is_sample = not context and not dockerfile
         ctx = Path(context).expanduser().resolve() if context else SAMPLE_CONTEXT
         if not ctx.is_dir():
             raise DockoptError(f"Build context {ctx} is not a directory.", hint="set `context` to your project's folder.")
-        df = Path(dockerfile).expanduser().resolve() if dockerfile else (SAMPLE_DOCKERFILE if is_sample else ctx / "Dockerfile")
+        df = Path(dockerfile).expanduser().resolve() if dockerfile else (
+            SAMPLE_DOCKERFILE if ctx == SAMPLE_CONTEXT else ctx / "Dockerfile")
+        is_sample = ctx == SAMPLE_CONTEXT and df == SAMPLE_DOCKERFILE
         if not df.is_file():
             raise DockoptError(f"Dockerfile {df} does not exist.", hint="set `dockerfile` to your Dockerfile.")
         project = cls(

@@ -62,3 +62,13 @@ def test_closes_with_a_checked_budget_cell(phase):
     last = code_cells(load(phase))[-1]
     assert "nbval-check-output" in last.metadata.get("tags", [])
     assert "budget" in last.source
+
+
+@pytest.mark.parametrize("phase", PHASES, ids=lambda p: p.stem)
+def test_papermill_sees_every_parameter(phase):
+    from papermill.translators import PythonTranslator
+
+    tagged = [c for c in code_cells(load(phase)) if "parameters" in c.metadata.get("tags", [])][0]
+    seen = {p.name for p in PythonTranslator.inspect(tagged)}
+    declared = {ln.split(":")[0] for ln in tagged.source.splitlines() if ln.strip()}
+    assert seen == declared
