@@ -17,7 +17,7 @@ def table(results) -> str:
             f"{r.smoke_seconds:.1f}" if r.smoke_seconds is not None else "-",
             r.summary(),
         ))
-    widths = [max(len(row[i]) for row in rows[:]) for i in range(len(rows[0]) - 1)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[-1] for row in rows)
 
 

@@ -60,7 +60,7 @@ class PlatformResult:
         if self.skipped:
             return f"skipped: {self.skipped}"
         if self.error:
-            return f"failed: {self.error.splitlines()[0] if self.error else ''}"
+            return f"failed: {self.error.splitlines()[0]}"
         return "ok"
 
 
