@@ -80,6 +80,8 @@ def smoke(cli, image_id: str, platform: str, command: list[str], expect: str) ->
     except docker.errors.ContainerError as exc:
         stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
         return False, time.perf_counter() - start, f"exit {exc.exit_status}: {stderr[-1500:]}"
+    except docker.errors.APIError as exc:  # e.g. the image is not of this platform: the engine tries to pull
+        return False, time.perf_counter() - start, f"the engine refused to run it: {exc.explanation or exc}"
     return expect in out, time.perf_counter() - start, out[-1500:]
 
 
