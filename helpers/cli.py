@@ -14,6 +14,7 @@ from helpers.commands import report_cmd
 from helpers.commands import sample_cmd
 from helpers.commands import inspect_cmd
 from helpers.commands import scan_cmd
+from helpers.commands import platforms_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -27,6 +28,7 @@ COMMANDS = [
     report_cmd,
     inspect_cmd,
     scan_cmd,
+    platforms_cmd,
 ]
 
 

@@ -36,14 +36,24 @@ VARIANTS = (
 )
 
 
-def build_args(v: Variant) -> dict[str, str]:
-    """Build args a variant needs: phase 3 takes its bases' digests, resolved from the engine."""
+def build_args(v: Variant, arch: str | None = None) -> dict[str, str]:
+    """Build args a variant needs: phase 3 takes its bases' digests, resolved from the engine.
+
+    Args:
+        v: the variant.
+        arch: the architecture to build for (``arm64``); None for the host's own. Each
+            architecture has its own base images (one platform per tag on this engine), so
+            the digests, and for the unpinned variants the base tag, differ per architecture.
+    """
+    from helpers.engine import base_images
+
+    tags = base_images.tags_for(arch)
     if not v.needs_digests:
-        return {}
-    from helpers.engine import base_images, registry
+        return {} if tags.native else {"BASE_IMAGE": tags.python}
+    from helpers.engine import registry
 
     args = {}
-    for key, tag in (("BUILD_BASE", base_images.PYTHON_TAG), ("RUNTIME_BASE", base_images.MINIMAL_TAG)):
+    for key, tag in (("BUILD_BASE", tags.python), ("RUNTIME_BASE", tags.minimal)):
         repo, digest = registry.split_pin(registry.pin(tag))
         args[key], args[f"{key}_DIGEST"] = repo, digest
     return args

@@ -4,6 +4,10 @@
 2. a Python 3.11 image on it (python3, venv, pip, the host's extra CA certificates);
 3. a minimal Python runtime on it (interpreter and standard library only).
 
+The host's own architecture gets the plain tags below. Another architecture (arm64 on an
+amd64 host, built under QEMU emulation) gets the same tags with ``-<arch>`` appended: this
+engine keeps one platform per tag, so each platform's images are tagged separately.
+
 Each image carries a label with a hash of its recipe and is rebuilt only when the recipe
 (or the certificates it embeds) changes. A user with a registry passes any image instead.
 """
@@ -34,6 +38,24 @@ APT_SOURCES = (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/so
 
 
 @dataclass(frozen=True)
+class BaseTags:
+    """The three base images of one architecture."""
+
+    arch: str
+    rootfs: str
+    python: str
+    minimal: str
+
+    @property
+    def platform(self) -> str:
+        return f"linux/{self.arch}"
+
+    @property
+    def native(self) -> bool:
+        return self.arch == debian_arch()
+
+
+@dataclass(frozen=True)
 class Provisioned:
     tag: str
     image_id: str
@@ -44,6 +66,23 @@ class Provisioned:
 def debian_arch(machine: str | None = None) -> str:
     machine = machine or platform.machine()
     return {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+
+
+def arch_of(platform_name: str) -> str:
+    """``linux/arm64`` -> ``arm64``; a bare architecture passes through."""
+    os_name, _, arch = platform_name.partition("/")
+    if not arch:
+        return debian_arch(os_name)
+    if os_name != "linux":
+        raise BaseImageError(f"dockopt builds Linux base images only, not {platform_name}.")
+    return debian_arch(arch.split("/")[0])
+
+
+def tags_for(arch: str | None = None) -> BaseTags:
+    """The base image tags for ``arch``: plain for the host's own, ``-<arch>`` for any other."""
+    arch = arch or debian_arch()
+    suffix = "" if arch == debian_arch() else f"-{arch}"
+    return BaseTags(arch, ROOTFS_TAG + suffix, PYTHON_TAG + suffix, MINIMAL_TAG + suffix)
 
 
 def mirror_from_sources(texts: list[str]) -> str | None:
@@ -91,15 +130,35 @@ def image_recipe(dockerfile: Path, rootfs: str, certs: list[Path]) -> str:
     return digest(rootfs, dockerfile.read_bytes(), *(c.name + c.read_text() for c in certs))
 
 
-def existing(cli, tag: str, recipe: str) -> str | None:
-    """The id of ``tag`` if it exists and was built from ``recipe``."""
+def existing(cli, tag: str, recipe: str, arch: str | None = None) -> str | None:
+    """The id of ``tag`` if it exists, was built from ``recipe`` and (if given) is for ``arch``.
+
+    The architecture is checked because a same-recipe image imported the wrong way (``docker
+    import --platform``) is labelled amd64 whatever it holds, and builds for arm64 miss it.
+    """
     import docker.errors
 
     try:
         image = cli.images.get(tag)
     except docker.errors.ImageNotFound:
         return None
+    if arch and image.attrs.get("Architecture") != arch:
+        return None
     return image.id if (image.labels or {}).get(RECIPE_LABEL) == recipe else None
+
+
+def missing(cli, arch: str | None = None) -> list[str]:
+    """Which of ``arch``'s base image tags do not exist at all (recipe not checked)."""
+    import docker.errors
+
+    tags = tags_for(arch)
+    absent = []
+    for tag in (tags.rootfs, tags.python, tags.minimal):
+        try:
+            cli.images.get(tag)
+        except docker.errors.ImageNotFound:
+            absent.append(tag)
+    return absent
 
 
 def debootstrap_rootfs(target: Path, arch: str, mirror: str) -> None:
@@ -131,6 +190,7 @@ def strip_rootfs(root: Path) -> None:
 
 
 def import_rootfs(root: Path, tag: str, recipe: str) -> None:
+    """Import a host-architecture root filesystem with ``docker import``."""
     changes = [f"LABEL {k}={v}" for k, v in ours({RECIPE_LABEL: recipe}).items()]
     changes.append('CMD ["bash"]')
     argv = ["docker", "import"]
@@ -147,27 +207,58 @@ def import_rootfs(root: Path, tag: str, recipe: str) -> None:
         raise BaseImageError(f"`docker import` of the {SUITE} root filesystem failed.", evidence=proc.stderr)
 
 
+SCRATCH_DOCKERFILE = 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n'
+
+
+def build_foreign_rootfs(root: Path, tags: BaseTags, recipe: str) -> None:
+    """Turn a foreign-architecture root filesystem into an image labelled with that platform.
+
+    ``docker import --platform`` is ignored by this engine (the image comes out labelled
+    amd64, and a later ``--platform linux/arm64`` build would not find it), so the tarball
+    goes through a BuildKit build of ``FROM scratch`` + ``ADD rootfs.tar /`` instead, which
+    records the platform it was built for.
+    """
+    ctx = root.parent / "context"
+    ctx.mkdir()
+    subprocess.run(["tar", "-C", str(root), "-cf", str(ctx / "rootfs.tar"), "."], check=True)
+    (ctx / "Dockerfile").write_text(SCRATCH_DOCKERFILE)
+    result = buildkit.build(ctx, ctx / "Dockerfile", tags.rootfs, labels={RECIPE_LABEL: recipe},
+                            platform=tags.platform, check=False)
+    if not result.ok:
+        raise BaseImageError(f"Building {tags.rootfs} from the {SUITE} ({tags.arch}) root filesystem failed.",
+                             evidence=result.log_tail())
+
+
 def ensure_rootfs(cli, arch: str | None = None, log=print) -> Provisioned:
-    arch = arch or debian_arch()
-    recipe = rootfs_recipe(arch)
-    found = existing(cli, ROOTFS_TAG, recipe)
+    """The debootstrapped root filesystem image of ``arch``, built only when missing.
+
+    A foreign ``arch`` needs emulation: debootstrap's second stage runs that architecture's
+    maintainer scripts (``helpers.engine.emulation.ensure`` first).
+    """
+    tags = tags_for(arch)
+    recipe = rootfs_recipe(tags.arch)
+    found = existing(cli, tags.rootfs, recipe, tags.arch)
     if found:
-        return Provisioned(ROOTFS_TAG, found, recipe, built=False)
+        return Provisioned(tags.rootfs, found, recipe, built=False)
     mirror = debian_mirror()
-    log(f"building {ROOTFS_TAG}: debootstrap --variant=minbase {SUITE} ({arch}) ...")
+    log(f"building {tags.rootfs}: debootstrap --variant=minbase {SUITE} ({tags.arch}) ...")
     with tempfile.TemporaryDirectory(prefix="dockopt-rootfs-") as tmp:
         root = Path(tmp) / "root"
-        debootstrap_rootfs(root, arch, mirror)
+        debootstrap_rootfs(root, tags.arch, mirror)
         strip_rootfs(root)
-        import_rootfs(root, ROOTFS_TAG, recipe)
-    return Provisioned(ROOTFS_TAG, cli.images.get(ROOTFS_TAG).id, recipe, built=True)
+        if tags.native:
+            import_rootfs(root, tags.rootfs, recipe)
+        else:
+            build_foreign_rootfs(root, tags, recipe)
+    return Provisioned(tags.rootfs, cli.images.get(tags.rootfs).id, recipe, built=True)
 
 
-def ensure_python_image(cli, recipe_file: str, tag: str, rootfs: Provisioned, log=print) -> Provisioned:
+def ensure_python_image(cli, recipe_file: str, tag: str, rootfs: Provisioned, log=print,
+                        platform: str | None = None) -> Provisioned:
     dockerfile = RECIPES / recipe_file
     certs = host_ca_certs()
     recipe = image_recipe(dockerfile, rootfs.recipe, certs)
-    found = existing(cli, tag, recipe)
+    found = existing(cli, tag, recipe, arch_of(platform) if platform else None)
     if found:
         return Provisioned(tag, found, recipe, built=False)
     log(f"building {tag} from Debian packages ...")
@@ -179,7 +270,7 @@ def ensure_python_image(cli, recipe_file: str, tag: str, rootfs: Provisioned, lo
             shutil.copy(cert, ctx / "certs" / cert.name)
         shutil.copy(dockerfile, ctx / "Dockerfile")
         result = buildkit.build(ctx, ctx / "Dockerfile", tag, build_args={"ROOTFS": rootfs.tag},
-                                labels={RECIPE_LABEL: recipe}, check=False)
+                                labels={RECIPE_LABEL: recipe}, platform=platform, check=False)
     if not result.ok:
         raise BaseImageError(
             f"Building the base image {tag} from {dockerfile.name} failed.",
@@ -189,10 +280,19 @@ def ensure_python_image(cli, recipe_file: str, tag: str, rootfs: Provisioned, lo
     return Provisioned(tag, result.image_id, recipe, built=True)
 
 
-def ensure_base_images(log=print) -> dict[str, Provisioned]:
-    """Make sure the rootfs, python and minimal python images exist; build what is missing."""
+def ensure_base_images(log=print, platform: str | None = None) -> dict[str, Provisioned]:
+    """Make sure the rootfs, python and minimal python images exist; build what is missing.
+
+    Args:
+        log: where progress sentences go.
+        platform: ``linux/arm64`` etc.; None for the host's own. A foreign platform needs
+            emulation set up first (``helpers.engine.emulation.ensure``).
+    """
     cli = connect.client()
-    rootfs = ensure_rootfs(cli, log=log)
-    python = ensure_python_image(cli, "python.Dockerfile", PYTHON_TAG, rootfs, log=log)
-    minimal = ensure_python_image(cli, "python-minimal.Dockerfile", MINIMAL_TAG, rootfs, log=log)
+    tags = tags_for(arch_of(platform) if platform else None)
+    build_platform = None if tags.native else tags.platform
+    rootfs = ensure_rootfs(cli, tags.arch, log=log)
+    python = ensure_python_image(cli, "python.Dockerfile", tags.python, rootfs, log=log, platform=build_platform)
+    minimal = ensure_python_image(cli, "python-minimal.Dockerfile", tags.minimal, rootfs, log=log,
+                                  platform=build_platform)
     return {"rootfs": rootfs, "python": python, "minimal": minimal}

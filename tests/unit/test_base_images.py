@@ -38,3 +38,26 @@ def test_recipe_changes_with_dockerfile_and_certs(tmp_path):
 def test_debian_arch_names():
     assert base_images.debian_arch("x86_64") == "amd64"
     assert base_images.debian_arch("aarch64") == "arm64"
+
+
+def test_host_arch_keeps_plain_tags_and_other_arches_get_a_suffix():
+    native = base_images.tags_for()
+    assert (native.rootfs, native.python, native.minimal) == (
+        base_images.ROOTFS_TAG, base_images.PYTHON_TAG, base_images.MINIMAL_TAG)
+    other = "arm64" if base_images.debian_arch() != "arm64" else "amd64"
+    tags = base_images.tags_for(other)
+    assert tags.python == f"{base_images.PYTHON_TAG}-{other}" and not tags.native
+    assert tags.rootfs.endswith(f"-{other}") and tags.minimal.endswith(f"-{other}")
+    assert tags.platform == f"linux/{other}"
+
+
+def test_arch_of_platform_strings():
+    assert base_images.arch_of("linux/arm64") == "arm64"
+    assert base_images.arch_of("linux/arm64/v8") == "arm64"
+    assert base_images.arch_of("linux/amd64") == "amd64"
+    assert base_images.arch_of("aarch64") == "arm64"
+
+
+def test_rootfs_recipe_differs_per_arch_and_is_stable():
+    assert base_images.rootfs_recipe("amd64") != base_images.rootfs_recipe("arm64")
+    assert base_images.rootfs_recipe("arm64") == base_images.rootfs_recipe("arm64")

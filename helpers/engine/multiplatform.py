@@ -1,0 +1,167 @@
+"""Build one Dockerfile for several platforms and prove each image is what it claims to be.
+
+The host's platform builds natively; another (arm64 on amd64) builds with its RUN steps under
+QEMU emulation, on base images of its own architecture. A tag on this engine holds one
+platform, so each platform's image gets its own tag (``REPO:NAME-arm64``). An image counts as
+built for a platform only when the engine's inspect says that ``Architecture``, and as working
+only when its smoke command passes, run under the same emulation. A platform that cannot be
+had here is reported as "skipped: why", never faked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from helpers.engine import base_images, buildkit, connect, emulation
+from helpers.engine.labels import ours
+from helpers.errors import DockoptError
+
+DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
+
+
+@dataclass(frozen=True)
+class PlatformResult:
+    """What happened for one platform.
+
+    Attributes:
+        platform: ``linux/arm64`` etc.
+        tag: the image tag, when a build was attempted.
+        built: the build succeeded and the image's Architecture is the platform's.
+        seconds: wall time of the build command.
+        size_bytes: uncompressed image size, as ``docker images`` shows it.
+        arch: the Architecture the engine records for the image.
+        emulated: its RUN steps and smoke command ran under QEMU, not natively.
+        smoke_passed: None when no smoke command was given or nothing was built.
+        smoke_seconds: wall time of the smoke run (container create to exit).
+        skipped: why the platform was not attempted ("" when it was).
+        error: why a build or a smoke run failed, with the evidence's tail.
+    """
+
+    platform: str
+    tag: str = ""
+    built: bool = False
+    seconds: float | None = None
+    size_bytes: int | None = None
+    arch: str | None = None
+    emulated: bool = False
+    smoke_passed: bool | None = None
+    smoke_seconds: float | None = None
+    skipped: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.built and self.smoke_passed is not False
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"skipped: {self.skipped}"
+        if self.error:
+            return f"failed: {self.error.splitlines()[0]}"
+        return "ok"
+
+
+def platform_tag(repo: str, name: str, platform: str) -> str:
+    return f"{repo}:{name}-{base_images.arch_of(platform)}"
+
+
+def smoke(cli, image_id: str, platform: str, command: list[str], expect: str) -> tuple[bool, float, str]:
+    """Run ``command`` in the image; (passed, seconds, output). Passing the platform makes the
+    engine run exactly this architecture instead of warning and guessing."""
+    import docker.errors
+
+    start = time.perf_counter()
+    try:
+        out = cli.containers.run(image_id, command, remove=True, labels=ours(), platform=platform,
+                                 stdout=True, stderr=True).decode(errors="replace")
+    except docker.errors.ContainerError as exc:
+        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
+        return False, time.perf_counter() - start, f"exit {exc.exit_status}: {stderr[-1500:]}"
+    except docker.errors.APIError as exc:  # e.g. the image is not of this platform: the engine tries to pull
+        return False, time.perf_counter() - start, f"the engine refused to run it: {exc.explanation or exc}"
+    return expect in out, time.perf_counter() - start, out[-1500:]
+
+
+def build_one(cli, context: Path, dockerfile: Path, platform: str, tag: str, *,
+              build_args: dict[str, str], smoke_command: list[str] | None, smoke_expect: str,
+              log=print) -> PlatformResult:
+    """Build, inspect and smoke-test one platform whose prerequisites are in place."""
+    arch = base_images.arch_of(platform)
+    native = base_images.tags_for(arch).native
+    log(f"building {tag} for {platform}{'' if native else ' under emulation'} ...")
+    # The host's own platform is built without --platform, exactly as the other phases build
+    # it, so it shares their BuildKit cache.
+    result = buildkit.build(context, dockerfile, tag, build_args=build_args,
+                            platform=None if native else platform, check=False)
+    common = dict(platform=platform, tag=tag, seconds=result.seconds, emulated=not native)
+    if not result.ok:
+        return PlatformResult(**common, error=f"build exited {result.returncode}\n{result.log_tail(20)}")
+    attrs = cli.images.get(result.image_id).attrs
+    image_arch = attrs.get("Architecture")
+    common.update(size_bytes=int(attrs.get("Size", 0)), arch=image_arch)
+    if image_arch != arch:
+        return PlatformResult(**common, error=f"the engine records Architecture {image_arch}, not {arch}")
+    if not smoke_command:
+        return PlatformResult(**common, built=True)
+    log(f"smoke test of {tag}: {' '.join(smoke_command)}")
+    passed, seconds, out = smoke(cli, result.image_id, platform, smoke_command, smoke_expect)
+    return PlatformResult(**common, built=True, smoke_passed=passed, smoke_seconds=seconds,
+                          error="" if passed else f"smoke command did not print {smoke_expect!r}\n{out}")
+
+
+def build_platforms(
+    context: Path,
+    dockerfile: Path,
+    *,
+    platforms: tuple[str, ...] | list[str] = DEFAULT_PLATFORMS,
+    repo: str = "dockopt-platform/image",
+    name: str = "latest",
+    build_args: Callable[[str], dict[str, str]] | None = None,
+    smoke_command: list[str] | None = None,
+    smoke_expect: str = "",
+    setup: bool = True,
+    log=print,
+) -> list[PlatformResult]:
+    """Build ``dockerfile`` once per platform; one result per platform, in order.
+
+    Args:
+        context: the build context.
+        dockerfile: the Dockerfile, built unchanged for every platform.
+        platforms: ``linux/amd64``, ``linux/arm64``.
+        repo, name: images are tagged ``repo:name-<arch>``.
+        build_args: the build args for an architecture (``arm64`` -> {...}); a foreign
+            architecture needs its own bases, e.g. ``helpers.sample.build_args``.
+        smoke_command, smoke_expect: run in each image; it passes when the output holds
+            ``smoke_expect``.
+        setup: set up emulation and build the foreign base images where missing (root on
+            Debian); False only detects, and skips a platform that is not ready.
+        log: where progress sentences go.
+    """
+    cli = connect.client()
+    results = []
+    for platform in platforms:
+        arch = base_images.arch_of(platform)
+        status = emulation.ensure(arch, log=log) if setup else emulation.detect(arch)
+        if not status.available:
+            results.append(PlatformResult(platform, skipped=status.reason))
+            continue
+        native = base_images.tags_for(arch).native
+        absent = [] if native or setup else base_images.missing(cli, arch)
+        if absent:
+            results.append(PlatformResult(platform, skipped=f"no {arch} base images ({', '.join(absent)}); "
+                                          f"`dockopt base --platform {platform}` builds them"))
+            continue
+        try:
+            if setup and not native:
+                base_images.ensure_base_images(log=log, platform=platform)
+            args = build_args(arch) if build_args else {}
+        except DockoptError as exc:
+            results.append(PlatformResult(platform, error=f"{exc.message}\n{exc.evidence[-1500:]}"))
+            continue
+        results.append(build_one(cli, context, dockerfile, platform, platform_tag(repo, name, platform),
+                                 build_args=args, smoke_command=smoke_command, smoke_expect=smoke_expect,
+                                 log=log))
+    return results

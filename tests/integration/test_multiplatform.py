@@ -1,0 +1,135 @@
+"""The multi-platform build on the real engine: arm64 under QEMU emulation, proved by inspect and a run.
+
+Session-scoped: emulation is set up, the arm64 bases and the sample's phase-3 image for both
+platforms are built once. The arm64 bases are kept and reused like the amd64 ones (their
+recipe label says when to rebuild); the variant images are removed at the end.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import sample
+from helpers.engine import base_images as provision
+from helpers.engine import emulation, multiplatform, registry
+from helpers.engine.labels import LABEL, RECIPE_LABEL
+
+pytestmark = pytest.mark.engine
+
+ARM64 = "linux/arm64"
+REPO = "dockopt-platform/test-snsw"
+
+
+@pytest.fixture(scope="session")
+def arm64_emulation():
+    status = emulation.ensure("arm64", log=lambda msg: None)
+    if not status.available:
+        if os.geteuid() == 0 and Path("/etc/debian_version").exists():
+            pytest.fail(f"arm64 emulation should be possible here (root, Debian) but: {status.reason}")
+        pytest.skip(status.describe())
+    return status
+
+
+@pytest.fixture(scope="session")
+def arm64_bases(arm64_emulation, docker_client):
+    return provision.ensure_base_images(log=lambda msg: None, platform=ARM64)
+
+
+@pytest.fixture(scope="session")
+def phase3_platforms(arm64_bases, base_images, docker_client):
+    """The sample's phase-3 reference for amd64 (cached from the sample tier) and arm64."""
+    v = sample.variant("phase3")
+    sample.ensure_weights()
+    results = multiplatform.build_platforms(
+        sample.SAMPLE_CONTEXT, v.dockerfile, platforms=["linux/amd64", ARM64], repo=REPO, name="phase3",
+        build_args=lambda arch: sample.build_args(v, arch),
+        smoke_command=sample.SMOKE_COMMAND, smoke_expect=sample.SMOKE_EXPECT, log=lambda msg: None)
+    yield {r.platform: r for r in results}
+    for r in results:
+        if r.tag and r.built:
+            docker_client.images.remove(r.tag)
+
+
+def arch_in(docker_client, tag):
+    return docker_client.images.get(tag).attrs["Architecture"]
+
+
+def test_emulation_handler_survives_into_containers(arm64_emulation):
+    status = emulation.detect("arm64")
+    assert status.available
+    assert status.how == "native" or "F" in status.how.rsplit("flags ", 1)[1]
+
+
+def test_arm64_bases_are_arm64_labelled_and_reused(arm64_bases, docker_client):
+    tags = provision.tags_for("arm64")
+    assert [arm64_bases[k].tag for k in ("rootfs", "python", "minimal")] == [tags.rootfs, tags.python, tags.minimal]
+    again = provision.ensure_base_images(log=lambda msg: None, platform=ARM64)
+    for name, image in again.items():
+        assert not image.built, f"{name} was rebuilt although its recipe did not change"
+        assert arch_in(docker_client, image.tag) == "arm64"
+        labels = docker_client.images.get(image.tag).labels
+        assert labels[RECIPE_LABEL] == image.recipe and labels[LABEL] == "true"
+
+
+def test_amd64_bases_keep_their_tags_and_arch(arm64_bases, base_images, docker_client):
+    assert [base_images[k].tag for k in ("rootfs", "python", "minimal")] == [
+        provision.ROOTFS_TAG, provision.PYTHON_TAG, provision.MINIMAL_TAG]
+    for name, image in base_images.items():
+        assert arch_in(docker_client, image.tag) == provision.debian_arch()
+        assert image.recipe != arm64_bases[name].recipe
+
+
+def test_arm64_python_base_really_runs_aarch64_code(arm64_bases, docker_client):
+    out = docker_client.containers.run(
+        arm64_bases["python"].tag, ["sh", "-c", "uname -m && python --version && pip --version"],
+        remove=True, labels={LABEL: "true"}, platform=ARM64).decode()
+    assert out.splitlines()[0] == "aarch64"
+    assert "Python 3.11" in out and "pip " in out
+
+
+def test_arm64_pin_is_its_own_digest(arm64_bases, base_images):
+    arm = registry.split_pin(registry.pin(arm64_bases["minimal"].tag))
+    amd = registry.split_pin(registry.pin(base_images["minimal"].tag))
+    assert arm[0] == amd[0] and arm[1] != amd[1]
+    assert arm[1].startswith("sha256:")
+
+
+def test_phase3_builds_for_both_platforms_with_the_right_architecture(phase3_platforms):
+    for platform, arch in (("linux/amd64", "amd64"), (ARM64, "arm64")):
+        r = phase3_platforms[platform]
+        assert r.built and r.error == "", r.error
+        assert r.arch == arch and r.tag == f"{REPO}:phase3-{arch}"
+    assert phase3_platforms[ARM64].emulated and not phase3_platforms["linux/amd64"].emulated
+
+
+def test_phase3_smoke_passes_on_both_platforms(phase3_platforms):
+    for platform, r in phase3_platforms.items():
+        assert r.smoke_passed, f"{platform}: {r.error}"
+
+
+def test_arm64_image_holds_aarch64_binaries(phase3_platforms, docker_client):
+    out = docker_client.containers.run(
+        phase3_platforms[ARM64].tag, ["python", "-c", "import platform, numpy; print(platform.machine())"],
+        remove=True, labels={LABEL: "true"}, platform=ARM64).decode()
+    assert out.strip() == "aarch64"
+
+
+def test_a_platform_without_emulation_is_skipped_with_its_reason(docker_client):
+    (result,) = multiplatform.build_platforms(
+        sample.SAMPLE_CONTEXT, sample.variant("phase3").dockerfile, platforms=["linux/riscv64"],
+        repo=REPO, name="never", setup=False, log=lambda msg: None)
+    assert not result.built and result.tag == ""
+    assert result.summary().startswith("skipped: ") and "riscv64" in result.skipped
+
+
+def test_platforms_command_prints_the_skip_reason(docker_client):
+    env = dict(os.environ, PYTHONPATH=str(Path(sample.__file__).resolve().parents[1]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "platforms", "--platforms", "linux/riscv64", "--no-setup",
+         "--repo", REPO], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "linux/riscv64" in proc.stdout
+    assert "skipped: dockopt knows no QEMU handler for riscv64" in proc.stdout
