@@ -472,10 +472,34 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
     return pd.DataFrame(rows)
 
 
-def platforms(project: Project, variant: str = "phase3", fresh: bool = False):
-    """Build the variant for linux/amd64 and linux/arm64 (under emulation), or say why not."""
-    try:
-        from helpers import platforms as multi
-    except ImportError:
-        return Text("skipped: multi-platform support is not installed in this dockopt")
-    return multi.report_frame(project, variant, fresh=fresh)
+def platforms(project: Project, variant: str = "phase3", fresh: bool = False) -> pd.DataFrame:
+    """Build the variant for linux/amd64 and linux/arm64 (under QEMU), smoke-test each, or say why not.
+
+    Cached by the Dockerfile and context digests: a re-render does not rebuild or re-run.
+    """
+    from helpers import sample
+    from helpers.context_digest import context_digest, file_digest
+    from helpers.engine import multiplatform
+
+    path = project.dockerfile_for(variant)
+    if path is None:
+        return pd.DataFrame([{"platform": "all", "status": f"skipped: no {variant} Dockerfile"}])
+    reference = project.is_sample and project.variant_source.get(variant) == "reference"
+
+    def args_for(arch: str) -> dict[str, str]:
+        return sample.build_args(sample.variant(variant), arch) if reference else project.build_args(variant)
+
+    def run():
+        return multiplatform.build_platforms(
+            project.context, path, repo=f"dockopt-report/{project.slug}", name=variant, build_args=args_for,
+            smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
+
+    key = f"{file_digest(path)}:{context_digest(project.context, path)}"
+    results = analysis_cache.cached(project.history, "platforms", key, ("engine/multiplatform.py",), run, fresh=fresh,
+                                    extra=" ".join(project.smoke or []))
+    return pd.DataFrame([{"platform": r.platform, "architecture": r.arch or "-",
+                          "how": "-" if r.skipped else ("emulated (QEMU)" if r.emulated else "native"),
+                          "build (s)": None if r.seconds is None else round(r.seconds, 1),
+                          "size (MB)": round(r.size_bytes / MB) if r.size_bytes else None,
+                          "smoke": {True: "passed", False: "FAILED", None: "-"}[r.smoke_passed],
+                          "status": r.summary()} for r in results])
