@@ -95,6 +95,85 @@ def classify(info: tarfile.TarInfo) -> Entry:
     return Entry(path, OTHER, **common)
 
 
+class _Header:
+    """The TarInfo fields ``classify`` reads, parsed straight from 512-byte ustar/PAX headers."""
+
+    __slots__ = ("name", "size", "mode", "uid", "gid", "type", "linkname")
+
+    def isreg(self) -> bool:
+        return self.type in tarfile.REGULAR_TYPES
+
+    def isdir(self) -> bool:
+        return self.type == tarfile.DIRTYPE
+
+    def issym(self) -> bool:
+        return self.type == tarfile.SYMTYPE
+
+    def islnk(self) -> bool:
+        return self.type == tarfile.LNKTYPE
+
+
+def _text(field: bytes) -> str:
+    return field.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _pax(data: bytes) -> dict[str, str]:
+    """PAX extended header records: ``LEN key=value\n`` (long paths, big sizes, xattrs)."""
+    records, pos = {}, 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        length = int(data[pos:space])
+        key, _, value = data[space + 1:pos + length - 1].partition(b"=")
+        records[key.decode()] = value.decode("utf-8", "surrogateescape")
+        pos += length
+    return records
+
+
+def fast_headers(fh, start: int, end: int) -> Iterator[tuple[_Header, int]]:
+    """(header, data offset) for each member of an uncompressed tar stored at [start, end) of fh.
+
+    tarfile's pure-Python header parsing dominates a layer scan; this reads only the 512-byte
+    headers (seeking over contents) and handles what image layers use: ustar, PAX ``x``/``g``
+    records and GNU long names. Anything else (sparse files) falls back to tarfile's parser.
+    """
+    offset, pending = start, {}
+    while offset + 512 <= end:
+        fh.seek(offset)
+        block = fh.read(512)
+        if block.count(0) == 512:
+            return
+        kind = block[156:157]
+        size = tarfile.nti(block[124:136])
+        data_at = offset + 512
+        offset = data_at + (size + 511) // 512 * 512
+        if kind in (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+            fh.seek(data_at)
+            data = fh.read(size)
+            if kind == tarfile.XHDTYPE:
+                pending.update(_pax(data))
+            elif kind == tarfile.GNUTYPE_LONGNAME:
+                pending["path"] = _text(data)
+            elif kind == tarfile.GNUTYPE_LONGLINK:
+                pending["linkpath"] = _text(data)
+            continue
+        if kind == tarfile.GNUTYPE_SPARSE:
+            raise tarfile.HeaderError("sparse member")
+        header = _Header()
+        name = _text(block[0:100])
+        prefix = _text(block[345:500]) if block[257:262] == b"ustar" else ""
+        header.name = pending.get("path") or (f"{prefix}/{name}" if prefix else name)
+        header.linkname = pending.get("linkpath") or _text(block[157:257])
+        header.size = int(pending["size"]) if "size" in pending else size
+        header.mode = tarfile.nti(block[100:108])
+        header.uid = int(pending["uid"]) if "uid" in pending else tarfile.nti(block[108:116])
+        header.gid = int(pending["gid"]) if "gid" in pending else tarfile.nti(block[116:124])
+        header.type = kind if kind != b"\0" else tarfile.REGTYPE
+        if "size" in pending:
+            offset = data_at + (header.size + 511) // 512 * 512
+        pending = {}
+        yield header, data_at
+
+
 class _Tee:
     """A read-only file wrapper that hands every byte read to ``sink`` (e.g. a compressor)."""
 
@@ -218,6 +297,12 @@ class SavedImage:
                 gzip a layer for its registry size in the same pass). Without it, file contents
                 are skipped by seeking, which is much faster.
         """
+        if tee is None and self._plain(layer):
+            try:
+                yield from self._fast_entries(layer, want)
+                return
+            except tarfile.HeaderError:
+                pass  # an exotic member: tarfile's parser below knows more (the pass restarts)
         raw = self.raw_layer(layer)
         source = _Tee(raw, tee) if tee is not None else raw
         tar = tarfile.open(fileobj=source, mode="r|*" if tee is not None else "r:*")
@@ -235,6 +320,26 @@ class SavedImage:
         if tee is not None:  # the end-of-archive padding too, so the tee sees every byte
             while source.read(1 << 20):
                 pass
+
+    def _plain(self, layer: Layer) -> bool:
+        """Whether the layer is an uncompressed tar stored in place (legacy layout, OCI ``.tar``)."""
+        member = self._member(layer.member)
+        self._tar.fileobj.seek(member.offset_data)
+        magic = self._tar.fileobj.read(262)[257:262]
+        return magic == b"ustar"
+
+    def _fast_entries(self, layer: Layer, want: Callable[[Entry], bool] | None) -> Iterator[Entry]:
+        member = self._member(layer.member)
+        start = member.offset_data
+        with open(self.path, "rb") as fh:
+            headers = list(fast_headers(fh, start, start + member.size))  # all parsed before any yield
+            for header, data_at in headers:
+                entry = classify(header)
+                if want is not None and entry.type == FILE and want(entry):
+                    fh.seek(data_at)
+                    entry = Entry(entry.path, entry.type, entry.size, entry.mode, entry.uid, entry.gid,
+                                  data=fh.read(entry.size))
+                yield entry
 
     def read_file(self, layer: Layer, path: str, limit: int | None = None) -> bytes | None:
         """One file's bytes as that layer stores it (None if the layer does not hold it).

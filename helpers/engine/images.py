@@ -54,11 +54,21 @@ def exists(tag: str, cli=None) -> bool:
 
 def save(tag: str, dest: Path, cli=None) -> Path:
     """Write ``docker save TAG`` to ``dest``, chunk by chunk."""
+    import errno
+
     cli = cli or connect.client()
     image = _get(cli, tag)
-    with open(dest, "wb") as fh:
-        for chunk in image.save(chunk_size=SAVE_CHUNK, named=tag if tag in image.tags else False):
-            fh.write(chunk)
+    try:
+        with open(dest, "wb") as fh:
+            for chunk in image.save(chunk_size=SAVE_CHUNK, named=tag if tag in image.tags else False):
+                fh.write(chunk)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        size = int(image.attrs.get("Size", 0))
+        raise DockoptError(
+            f"No space left in {dest.parent} to export {tag} (about {size / 1e9:.1f} GB needed).",
+            hint="free space there, or point DOCKOPT_TMP at a directory with room.") from None
     return dest
 
 
