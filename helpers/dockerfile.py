@@ -260,6 +260,14 @@ def parse_text(text: str, path: str | os.PathLike | None = None,
     return model
 
 
+def parse_or_none(text: str, build_args: dict[str, str] | None = None) -> Dockerfile | None:
+    """:func:`parse_text`, or None where it would raise: for readers that must tolerate any file."""
+    try:
+        return parse_text(text, build_args=build_args)
+    except DockerfileError:
+        return None
+
+
 def _build_stages(model: Dockerfile, commands, build_args: dict[str, str]) -> None:
     names: dict[str, int] = {}
     for cmd in commands:

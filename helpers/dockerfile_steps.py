@@ -3,8 +3,8 @@
 BuildKit's plain progress names a step as ``[stage i/n] INSTRUCTION`` and never says which
 Dockerfile line it came from; this module numbers the instructions the same way BuildKit
 does (per stage, counting only the instructions that create a build vertex), so a step can
-be traced to its line. A fuller Dockerfile model lives with the linter; this one stays
-minimal on purpose so the build path does not depend on it.
+be traced to its line. The parsing itself (continuations, comments, stages) is
+:mod:`helpers.dockerfile`'s, i.e. BuildKit's own parser.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.dockerfile import ARG_REF, parse_or_none, substitute
+
 # Instructions that BuildKit's Dockerfile frontend turns into vertices (and counts in i/n).
 VERTEX_INSTRUCTIONS = {"FROM", "RUN", "COPY", "ADD", "WORKDIR"}
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -57,47 +58,24 @@ class DockerfileSteps:
         return None
 
 
-def logical_lines(text: str) -> list[tuple[str, int, int]]:
-    """(instruction text, first line, last line): comments dropped, ``\\`` continuations joined."""
-    out: list[tuple[str, int, int]] = []
-    buf: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        stripped = raw.strip()
-        if not buf and (not stripped or stripped.startswith("#")):
-            continue
-        if buf and stripped.startswith("#"):
-            continue  # comment lines inside a continued instruction are dropped by the parser
-        if not buf:
-            start = number
-        if raw.rstrip().endswith("\\"):
-            buf.append(raw.rstrip()[:-1])
-            continue
-        buf.append(raw)
-        out.append((" ".join(part.strip() for part in buf if part.strip()), start, number))
-        buf = []
-    if buf:
-        out.append((" ".join(part.strip() for part in buf if part.strip()), start, number))
-    return out
-
-
 def parse(text: str) -> DockerfileSteps:
-    global_args: dict[str, str | None] = {}
-    stages: list[Stage] = []
-    for body, start, end in logical_lines(text):
-        keyword, _, rest = body.partition(" ")
-        keyword = keyword.upper()
-        inst = Instruction(keyword, f"{keyword} {rest.strip()}".strip(), start, end)
-        if keyword == "FROM":
-            words = [w for w in rest.split() if not w.startswith("--")]
-            name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
-            stages.append(Stage(len(stages), name, words[0] if words else "", [inst]))
-        elif not stages:
-            if keyword == "ARG":
-                key, eq, default = rest.strip().partition("=")
-                global_args[key.strip()] = default.strip().strip('"') if eq else None
-        else:
-            stages[-1].instructions.append(inst)
+    """Instructions by stage, read with BuildKit's parser (:mod:`helpers.dockerfile`).
+
+    Text the parser rejects (or that holds no instruction) gives no stages: a build log is
+    still parsed, its steps just get no lines.
+    """
+    model = parse_or_none(text)
+    if model is None:
+        return DockerfileSteps({}, [])
+    global_args = {key: None if value is None else value.strip().strip('"')
+                   for key, value in model.global_args.items()}
+    stages = [Stage(s.index, s.name.lower() if s.name else None, s.base_raw) for s in model.stages]
+    for inst in model.instructions:
+        if inst.stage < 0:
+            continue
+        words = inst.original.split()[1:]  # the keyword as BuildKit dispatches it, upper case
+        stages[inst.stage].instructions.append(
+            Instruction(inst.cmd, " ".join((inst.cmd, *words)), inst.start_line, inst.end_line))
     return DockerfileSteps(global_args, stages)
 
 
@@ -106,14 +84,9 @@ def read(path: Path) -> DockerfileSteps:
 
 
 def expand(value: str, variables: dict[str, str | None]) -> str:
-    """Substitute ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` the way FROM lines are expanded."""
-    def sub(match: re.Match) -> str:
-        name = match.group(1) or match.group(3)
-        found = variables.get(name)
-        if found:
-            return found
-        return match.group(2) or ""
-    return _VAR.sub(sub, value)
+    """Substitute ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` as FROM does; unset names become ""."""
+    names = {m.group(1) or m.group(4) for m in ARG_REF.finditer(value)}
+    return substitute(value, {name: variables.get(name) or "" for name in names})
 
 
 def base_images(steps: DockerfileSteps, build_args: dict[str, str] | None = None) -> list[str]:
