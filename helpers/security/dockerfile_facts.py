@@ -1,7 +1,7 @@
 """The little the security checks need from a Dockerfile: instructions with line numbers.
 
-Deliberately minimal (the lint branch owns the full parser): continuation lines joined,
-comments dropped, each instruction tagged with its 1-based first line and stage index. Layer
+Read with :mod:`helpers.dockerfile` (BuildKit's parser): continuation lines joined, comments
+dropped, each instruction tagged with its 1-based first line and stage index. Layer
 history is matched back to these lines by normalised text, the way BuildKit writes it.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from helpers.dockerfile import parse_or_none
 
 _BUILDKIT_SUFFIX = " # buildkit"
 # "|2 A=1 B=2 " (build args in effect), then the SHELL: "/bin/sh -c ", "/bin/busybox sh -c "...
@@ -25,28 +27,11 @@ class Instruction:
 
 
 def instructions(text: str) -> list[Instruction]:
-    found: list[Instruction] = []
-    stage = -1
-    pending, start = "", 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if pending and stripped.startswith("#"):
-            continue  # comment lines inside a continuation are dropped by the engine too
-        if not pending:
-            start = number
-        if stripped.endswith("\\"):
-            pending += stripped[:-1].strip() + " "
-            continue
-        whole = (pending + stripped).strip()
-        pending = ""
-        keyword, _, args = whole.partition(" ")
-        keyword = keyword.upper()
-        if keyword == "FROM":
-            stage += 1
-        found.append(Instruction(start, keyword, " ".join(args.split()), stage))
-    return found
+    """Every instruction BuildKit's parser reads (via :mod:`helpers.dockerfile`); [] when it reads none."""
+    model = parse_or_none(text)
+    if model is None:
+        return []
+    return [Instruction(i.start_line, i.cmd, " ".join(i.original.split()[1:]), i.stage) for i in model.instructions]
 
 
 def arg_defaults(items: list[Instruction]) -> dict[str, str]:
