@@ -16,6 +16,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from helpers.dockerfile import parse_or_none
+
 BASE = "base image"
 
 
@@ -36,21 +38,20 @@ class Attribution:
 
 
 def stages(dockerfile_text: str) -> list[list[Instruction]]:
-    """The Dockerfile's stages, each a list of its instructions (FROM first)."""
-    import dockerfile
+    """The Dockerfile's stages, each a list of its instructions (FROM first).
 
-    result: list[list[Instruction]] = []
-    for command in dockerfile.parse_string(dockerfile_text):
-        keyword = command.cmd.upper()
-        if keyword == "FROM":
-            value = list(command.value)
-            name = value[2] if len(value) >= 3 and value[1].upper() == "AS" else str(len(result))
-            result.append([])
-        elif not result:
+    Read with :mod:`helpers.dockerfile`; text BuildKit's parser rejects has no stages.
+    """
+    model = parse_or_none(dockerfile_text)
+    if model is None:
+        return []
+    result: list[list[Instruction]] = [[] for _ in model.stages]
+    for command in model.instructions:
+        if command.stage < 0:
             continue  # ARGs before the first FROM make no history
-        else:
-            name = result[-1][0].stage if result[-1] else str(len(result) - 1)
-        result[-1].append(Instruction(keyword, command.original, command.start_line, name))
+        stage = model.stages[command.stage]
+        name = stage.name or str(stage.index)
+        result[stage.index].append(Instruction(command.cmd, command.original, command.start_line, name))
     return result
 
 
