@@ -128,7 +128,8 @@ def dockerfile_digest(dockerfile: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-METHOD_MODULES = ("scenarios.py", "workspace.py", "progress.py", "dockerfile_steps.py", "engine/buildkit.py")
+METHOD_MODULES = ("scenarios.py", "workspace.py", "progress.py", "dockerfile_steps.py", "dockerfile.py",
+                  "engine/buildkit.py")  # dockerfile.py: dockerfile_steps parses with it
 
 
 def method_digest() -> str:

@@ -53,3 +53,8 @@ def test_sample_phase3_bases_are_digest_references():
     args = {"BUILD_BASE": "reg/b", "BUILD_BASE_DIGEST": "sha256:aa", "RUNTIME_BASE": "reg/r",
             "RUNTIME_BASE_DIGEST": "sha256:bb"}
     assert dockerfile_steps.base_images(steps, args) == ["reg/b@sha256:aa", "reg/r@sha256:bb"]
+
+
+def test_text_the_parser_rejects_gives_no_stages_rather_than_an_error():
+    assert dockerfile_steps.parse("# only a comment\n").stages == []
+    assert dockerfile_steps.parse("FROM a\nRUN <<EOF\nnever closed\n").stages == []

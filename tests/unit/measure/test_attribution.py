@@ -59,3 +59,8 @@ def test_base_image_entries_get_no_line():
 def test_without_a_dockerfile_entries_keep_their_own_text():
     made = attribute(["COPY . . # buildkit"], None)
     assert made[0].line is None and made[0].instruction == "COPY . ." and made[0].stage == ""
+
+
+def test_text_the_parser_rejects_leaves_every_entry_to_the_base_image():
+    rows = attribute(["RUN /bin/sh -c a # buildkit"], "FROM a\nRUN <<EOF\nnever closed\n")
+    assert [(r.line, r.stage) for r in rows] == [(None, BASE)]

@@ -40,3 +40,8 @@ def test_a_base_image_layer_matches_nothing():
     items = d.instructions("FROM x\nRUN a\n")
     assert d.line_for("RUN /bin/sh -c apt-get update # buildkit", items) is None
     assert d.line_for("|1 A=b /bin/sh -c a # buildkit", items) == 2
+
+
+def test_text_the_parser_rejects_has_no_instructions():
+    assert d.instructions("") == []
+    assert d.instructions("FROM a\nRUN <<EOF\nnever closed\n") == []
