@@ -1,0 +1,335 @@
+"""A Dockerfile as the rules see it: instructions, stages, and what the parser could not accept.
+
+Parsing is BuildKit's own (the ``dockerfile`` package wraps moby/buildkit's parser), so line
+ranges, continuations, ``# escape=`` and heredocs mean what they mean to ``docker build``.
+On top of it this module adds what the parser leaves to the builder: stages and their
+lineage, ``ARG`` substitution in ``FROM``, parser directives, comments (for pragmas), and a
+list of problems the target engine would reject. Whole-file failures raise
+:class:`DockerfileError` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dockerfile as buildkit_parser
+
+from helpers.errors import DockoptError
+
+KNOWN_INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+})
+MAX_LINE_BYTES = 65535  # BuildKit's scanner refuses longer lines
+MAX_FILE_BYTES = 16 * 1024 * 1024  # far beyond any real Dockerfile; bounds time and memory
+DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+ARG_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+class DockerfileError(DockoptError):
+    """The file cannot be read as a Dockerfile at all (no instructions to lint)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the target engine would reject or mishandle, found while building the model."""
+
+    kind: str  # unknown-instruction, before-from, empty-from, heredoc, syntax-directive
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Instruction:
+    cmd: str  # upper-case keyword as BuildKit dispatches it
+    flags: tuple[str, ...]
+    value: tuple[str, ...]
+    original: str
+    start_line: int
+    end_line: int
+    json: bool = False
+    sub_cmd: str | None = None  # the instruction wrapped by ONBUILD
+    heredocs: tuple[str, ...] = ()
+    stage: int = -1  # index of the stage it belongs to; -1 for global ARGs before the first FROM
+
+    def flag(self, name: str) -> str | None:
+        """The value of ``--name=value`` (last one wins, as BuildKit's flag parser does)."""
+        found = None
+        for raw in self.flags:
+            key, _, val = raw.lstrip("-").partition("=")
+            if key.lower() == name:
+                found = val
+        return found
+
+    def flag_values(self, name: str) -> list[str]:
+        return [raw.partition("=")[2] for raw in self.flags if raw.lstrip("-").partition("=")[0].lower() == name]
+
+    def mounts(self) -> list[dict[str, str]]:
+        """RUN ``--mount`` options as dicts (``type`` defaults to bind, as in BuildKit)."""
+        parsed = []
+        for spec in self.flag_values("mount"):
+            opts = {"type": "bind"}
+            for part in spec.split(","):
+                key, _, val = part.partition("=")
+                opts[key.strip().lower()] = val.strip()
+            if "dst" in opts or "destination" in opts:
+                opts.setdefault("target", opts.get("dst") or opts.get("destination", ""))
+            parsed.append(opts)
+        return parsed
+
+    def cache_mount_targets(self) -> list[str]:
+        return [m.get("target", "") for m in self.mounts() if m.get("type") == "cache"]
+
+    @property
+    def script(self) -> str:
+        """The shell text a RUN executes (heredoc bodies included), for the shell-level rules."""
+        if self.json:
+            return " ".join(self.value)
+        return "\n".join((" ".join(self.value), *self.heredocs))
+
+    @property
+    def is_context_copy(self) -> bool:
+        """COPY/ADD from the build context (not ``--from`` another stage or image, not a heredoc)."""
+        return self.cmd in ("COPY", "ADD") and self.flag("from") is None and not self.heredocs
+
+    @property
+    def copy_sources(self) -> list[str]:
+        return list(self.value[:-1]) if self.cmd in ("COPY", "ADD") else []
+
+
+@dataclass
+class Stage:
+    index: int
+    name: str | None
+    base_raw: str  # as written after FROM
+    base: str  # with ARG references substituted where a value is known
+    from_line: int
+    platform: str | None
+    parent: int | None  # index of the earlier stage this one is built FROM, if any
+    instructions: list[Instruction] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How messages name the stage: 'builder', or '#0' when it has no name."""
+        return repr(self.name) if self.name else f"#{self.index}"
+
+    @property
+    def is_scratch(self) -> bool:
+        return self.base.lower() == "scratch"
+
+    @property
+    def base_unresolved(self) -> bool:
+        return "$" in self.base
+
+
+@dataclass
+class Dockerfile:
+    path: Path | None
+    lines: list[str]
+    instructions: list[Instruction]
+    stages: list[Stage]
+    global_args: dict[str, str | None]
+    directives: dict[str, tuple[int, str]]  # parser directives: name -> (line, value)
+    comments: list[tuple[int, str]]  # (line, text) of every comment line
+    problems: list[Problem]
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else "Dockerfile"
+
+    @property
+    def final(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def lineage(self, stage: Stage) -> list[Stage]:
+        """The stage and the stages it is built FROM, nearest first: whose layers it contains."""
+        chain = [stage]
+        while chain[-1].parent is not None and len(chain) <= len(self.stages):
+            chain.append(self.stages[chain[-1].parent])
+        return chain
+
+    def final_lineage(self) -> list[Stage]:
+        """The stages whose layers end up in the final image."""
+        return self.lineage(self.final) if self.final else []
+
+    def image_instructions(self) -> list[Instruction]:
+        """Instructions whose layers or settings the final image carries, in build order."""
+        return [i for stage in reversed(self.final_lineage()) for i in stage.instructions]
+
+
+def substitute(text: str, args: dict[str, str | None]) -> str:
+    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-default}`` and ``${VAR:+alt}`` where VAR has a value."""
+
+    def repl(match: re.Match) -> str:
+        name = match.group(1) or match.group(4)
+        op, word = match.group(2), match.group(3)
+        value = args.get(name)
+        if op and op.endswith("-"):
+            return value if value else word
+        if op and op.endswith("+"):
+            return word if value else ""
+        return value if value is not None else match.group(0)
+
+    return ARG_REF.sub(repl, text)
+
+
+def _decode(path: str, data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DockerfileError(f"{path}:{line}: not a text file (NUL byte)",
+                              hint="point dockopt at a Dockerfile, not a binary")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DockerfileError(f"{path}:{line}: not UTF-8 text ({exc.reason})",
+                              hint="save the Dockerfile as UTF-8") from exc
+    return text.removeprefix("\ufeff")
+
+
+def _check_lines(path: str, text: str) -> list[str]:
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DockerfileError(f"{path}:{line}: not a text file (NUL byte)",
+                              hint="point dockopt at a Dockerfile, not a binary")
+    lines = [line.rstrip("\r") for line in text.split("\n")]  # BuildKit counts "\n" only
+    for number, line in enumerate(lines, start=1):
+        if len(line.encode("utf-8")) >= MAX_LINE_BYTES:
+            raise DockerfileError(f"{path}:{number}: line is {len(line.encode())} bytes; BuildKit reads at most "
+                                  f"{MAX_LINE_BYTES - 1}", hint="split it with `\\` continuations")
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        raise DockerfileError(f"{path}: no instructions (the file is empty or only comments)",
+                              hint="a Dockerfile needs at least a FROM")
+    return lines
+
+
+def _directives(lines: list[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(lines, start=1):
+        match = DIRECTIVE.match(line)
+        if not match:
+            break  # directives only count before the first comment, blank line or instruction
+        found.setdefault(match.group(1).lower(), (number, match.group(2)))
+    return found
+
+
+def _parse_error_line(message: str, lines: list[str]) -> int | None:
+    if "heredoc" in message:
+        marks = [n for n, line in enumerate(lines, start=1) if "<<" in line]
+        return marks[-1] if marks else None
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _instruction(cmd: buildkit_parser.Command, stage: int) -> Instruction:
+    return Instruction(
+        cmd=cmd.cmd.upper(), flags=tuple(cmd.flags), value=tuple(cmd.value), original=cmd.original,
+        start_line=cmd.start_line, end_line=cmd.end_line, json=cmd.json,
+        sub_cmd=cmd.sub_cmd.upper() if cmd.sub_cmd else None,
+        heredocs=tuple(h.content for h in cmd.heredocs), stage=stage,
+    )
+
+
+def parse_text(text: str, path: str | os.PathLike | None = None,
+               build_args: dict[str, str] | None = None) -> Dockerfile:
+    """Build the model from Dockerfile text; ``build_args`` play ``--build-arg`` for FROM.
+
+    Raises:
+        DockerfileError: the text has no instructions or BuildKit's parser rejects it.
+    """
+    name = str(path) if path else "Dockerfile"
+    lines = _check_lines(name, text)
+    try:
+        commands = buildkit_parser.parse_string(text if text.endswith("\n") else text + "\n")
+    except buildkit_parser.GoParseError as exc:
+        line = _parse_error_line(str(exc), lines)
+        where = f"{name}:{line}" if line else name
+        raise DockerfileError(f"{where}: BuildKit's parser rejects this file: {exc}",
+                              hint="fix the syntax at that line") from exc
+    model = Dockerfile(Path(path) if path else None, lines, [], [], {}, _directives(lines),
+                       [(n, l.strip()) for n, l in enumerate(lines, start=1) if l.lstrip().startswith("#")], [])
+    _build_stages(model, commands, dict(build_args or {}))
+    _note_unsupported(model)
+    return model
+
+
+def _build_stages(model: Dockerfile, commands, build_args: dict[str, str]) -> None:
+    names: dict[str, int] = {}
+    for cmd in commands:
+        keyword = cmd.cmd.upper()
+        stage_index = len(model.stages) - 1
+        if keyword not in KNOWN_INSTRUCTIONS:
+            model.problems.append(Problem("unknown-instruction", cmd.start_line,
+                                          f"unknown instruction {cmd.cmd!r}"))
+            continue
+        if keyword == "FROM":
+            model.stages.append(_stage(model, cmd, names, build_args))
+            if model.stages[-1].name:
+                names[model.stages[-1].name.lower()] = model.stages[-1].index
+            model.instructions.append(_instruction(cmd, model.stages[-1].index))
+            continue
+        if stage_index < 0:
+            if keyword == "ARG":
+                for item in cmd.value:
+                    key, has_value, val = item.partition("=")
+                    model.global_args[key] = build_args.get(key, val if has_value else None)
+            else:
+                model.problems.append(Problem("before-from", cmd.start_line,
+                                              f"{keyword} before the first FROM (only ARG may come first)"))
+            model.instructions.append(_instruction(cmd, -1))
+            continue
+        instruction = _instruction(cmd, stage_index)
+        model.instructions.append(instruction)
+        model.stages[stage_index].instructions.append(instruction)
+    if not model.stages:
+        line = model.instructions[0].start_line if model.instructions else 1
+        model.problems.append(Problem("no-from", line, "no FROM: nothing to build"))
+
+
+def _stage(model: Dockerfile, cmd, names: dict[str, int], build_args: dict[str, str]) -> Stage:
+    index = len(model.stages)
+    value = list(cmd.value)
+    if not value:
+        model.problems.append(Problem("empty-from", cmd.start_line, "FROM without an image"))
+    base_raw = value[0] if value else ""
+    name = value[2] if len(value) >= 3 and value[1].lower() == "as" else None
+    args = {**model.global_args, **build_args}
+    base = substitute(base_raw, args)
+    parent = names.get(base.lower())
+    platform = next((f.partition("=")[2] for f in cmd.flags if f.lower().startswith("--platform=")), None)
+    return Stage(index, name, base_raw, base, cmd.start_line, platform, parent)
+
+
+def _note_unsupported(model: Dockerfile) -> None:
+    if "syntax" in model.directives:
+        line, value = model.directives["syntax"]
+        model.problems.append(Problem("syntax-directive", line,
+                                      f"`# syntax={value}` makes BuildKit pull that frontend image"))
+    for instruction in model.instructions:
+        if instruction.heredocs:
+            model.problems.append(Problem("heredoc", instruction.start_line,
+                                          f"{instruction.cmd} uses a heredoc"))
+
+
+def parse_dockerfile(path: str | os.PathLike, build_args: dict[str, str] | None = None) -> Dockerfile:
+    """Read and model a Dockerfile on disk.
+
+    Raises:
+        DockerfileError: unreadable, binary, not UTF-8, too large, empty, or rejected by the parser.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise DockerfileError(f"{path} is a directory, not a Dockerfile",
+                                  hint=f"pass {path / 'Dockerfile'} or the file's own path")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DockerfileError(f"{path}: {size} bytes is not a Dockerfile (limit {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DockerfileError(f"{path}: cannot read the Dockerfile ({exc.strerror})",
+                              hint="check the path and its permissions") from exc
+    return parse_text(_decode(str(path), data), path, build_args)

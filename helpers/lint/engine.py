@@ -1,0 +1,117 @@
+"""Lint one Dockerfile: parse, run every enabled rule, merge hadolint, apply config and pragmas.
+
+The one entry point notebooks and the CLI call is :func:`lint_dockerfile`. A rule that raises
+is a dockopt bug; it becomes a DO000 finding naming the rule rather than a traceback, so one
+broken rule never hides the others' findings (and tests assert DO000 never appears).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.context import ContextError
+from helpers.dockerfile import Dockerfile, parse_dockerfile
+from helpers.lint import hadolint as hadolint_adapter
+from helpers.lint.config import LintConfig, load_config
+from helpers.lint.finding import Finding, at_or_above
+from helpers.lint.lint_context import LintContext
+from helpers.lint.pragmas import apply_pragmas
+from helpers.lint.registry import RULES
+
+
+@dataclass
+class LintResult:
+    """Findings for one Dockerfile, plus what is needed to trust them (config, hadolint run, timing)."""
+
+    dockerfile: Path
+    context: Path | None
+    findings: list[Finding]
+    suppressed: list[Finding] = field(default_factory=list)
+    config: LintConfig = field(default_factory=LintConfig)
+    hadolint: hadolint_adapter.HadolintRun | None = None
+    seconds: float = 0.0  # dockopt's own rules, in process (hadolint's time is in .hadolint)
+
+    def frame(self):
+        """The findings as a pandas DataFrame, one row per finding (what notebooks chart)."""
+        from helpers.lint.formatters.frame import to_frame
+
+        return to_frame(self.findings)
+
+    def at_or_above(self, threshold: str) -> list[Finding]:
+        return [f for f in self.findings if at_or_above(f.severity, threshold)]
+
+    def fails(self, threshold: str) -> bool:
+        """Whether CI should fail: any finding at or above ``threshold`` ("never" never fails)."""
+        return threshold != "never" and bool(self.at_or_above(threshold))
+
+    def codes(self) -> set[str]:
+        return {source for f in self.findings for source in f.sources}
+
+
+def run_rules(model: Dockerfile, context: LintContext | None, rules=RULES) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        if context is not None and not context.config.runs(rule.CODE):
+            continue
+        try:
+            findings.extend(rule.check(model, context))
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other rules' findings
+            findings.append(Finding("DO000", "error", "syntax", f"dockopt rule {rule.CODE} crashed: "
+                                    f"{type(exc).__name__}: {exc}", model.display_name, None,
+                                    fix="report this as a dockopt bug, with the Dockerfile"))
+    return findings
+
+
+def _configured(findings: list[Finding], config: LintConfig) -> list[Finding]:
+    kept = []
+    for finding in findings:
+        if not all(config.runs(code) for code in finding.sources[:1]):
+            continue
+        severity = config.severity.get(finding.code)
+        kept.append(finding.with_(severity=severity) if severity else finding)
+    return kept
+
+
+def lint_dockerfile(path: str | os.PathLike, context: str | os.PathLike | None = None, hadolint: bool = True,
+                    config: LintConfig | str | os.PathLike | None = None,
+                    build_args: dict[str, str] | None = None) -> LintResult:
+    """Lint a Dockerfile against its build context.
+
+    Args:
+        path: the Dockerfile, or a directory holding one named ``Dockerfile``.
+        context: the build context directory; defaults to the Dockerfile's directory.
+        hadolint: also run hadolint (when installed) and merge its findings.
+        config: settings, or a TOML file holding them; by default looked up beside the
+            Dockerfile and in the context (see ``helpers.lint.config``).
+        build_args: ``--build-arg`` values, used to resolve ARGs in FROM.
+
+    Raises:
+        DockerfileError: the file cannot be read or parsed as a Dockerfile.
+        ContextError: an explicitly given context is not a directory.
+        ConfigError: a config file is invalid.
+    """
+    dockerfile = Path(path)
+    if dockerfile.is_dir():
+        dockerfile = dockerfile / "Dockerfile"
+    context_dir = Path(context) if context is not None else dockerfile.parent
+    if context is not None and not context_dir.is_dir():
+        raise ContextError(f"build context {context_dir} is not a directory",
+                           hint="pass --context with the directory `docker build` would get")
+    settings = config if isinstance(config, LintConfig) else load_config(
+        dockerfile, context_dir, Path(config) if config is not None else None)
+    model = parse_dockerfile(dockerfile, build_args)
+    lint_context = LintContext(dockerfile, context_dir if context_dir.is_dir() else None, settings)
+    start = time.perf_counter()
+    findings = run_rules(model, lint_context)
+    seconds = time.perf_counter() - start
+    run = None
+    if hadolint and settings.hadolint:
+        run = hadolint_adapter.run_hadolint(dockerfile, model.display_name)
+        findings = hadolint_adapter.merge(findings, run.findings)
+    findings = _configured(findings, settings)
+    kept, suppressed = apply_pragmas(model, findings)
+    kept.sort(key=Finding.sort_key)
+    return LintResult(dockerfile, lint_context.context_dir, kept, suppressed, settings, run, seconds)

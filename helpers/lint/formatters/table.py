@@ -1,0 +1,34 @@
+"""Findings as a terminal table, most severe first within each line, with a summary line."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections import Counter
+
+from helpers.lint.finding import SEVERITIES
+
+
+def to_table(result, width: int | None = None) -> str:
+    width = width or shutil.get_terminal_size((120, 20)).columns
+    rows = [(str(f.line) if f.line else "-", f.severity, "+".join(f.sources), f.message, f.fix)
+            for f in result.findings]
+    head = ("LINE", "SEVERITY", "CODE", "MESSAGE")
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) if rows else len(head[i]) for i in range(3)]
+    message_width = max(30, width - sum(widths) - 6)
+    lines = [f"{result.dockerfile}", "  ".join(h.ljust(w) for h, w in zip(head, widths + [0])).rstrip()]
+    for row in rows:
+        prefix = "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths))
+        wrapped = textwrap.wrap(row[3], message_width) or [""]
+        if row[4]:
+            wrapped += textwrap.wrap("fix: " + row[4], message_width)
+        lines.append(f"{prefix}  {wrapped[0]}")
+        lines += [" " * (len(prefix) + 2) + more for more in wrapped[1:]]
+    counts = Counter(f.severity for f in result.findings)
+    summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s]) or "no findings"
+    extra = f"; {len(result.suppressed)} suppressed by pragma" if result.suppressed else ""
+    peer = ""
+    if result.hadolint is not None:
+        peer = f"; hadolint {result.hadolint.version}" if not result.hadolint.error else f"; {result.hadolint.error}"
+    lines.append(f"{summary}{extra}{peer}")
+    return "\n".join(lines)

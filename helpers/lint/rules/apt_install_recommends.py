@@ -1,0 +1,25 @@
+"""DO503: apt-get install pulling in recommended packages nobody asked for."""
+
+from __future__ import annotations
+
+from helpers.lint.queries import runs
+from helpers.lint.rule import found
+from helpers.lint.shell import apt_install_packages, simple_commands
+
+CODE = "DO503"
+SEVERITY = "info"
+CATEGORY = "image-size"
+TITLE = "apt-get install without --no-install-recommends"
+WHY = ("Debian installs 'Recommends' by default: for build-essential and friends that is often 100+ MB "
+       "of documentation, man pages and optional tools.")
+FIX = "apt-get install -y --no-install-recommends <packages>."
+OFF = ("--no-install-recommends", "APT::Install-Recommends=false", "APT::Install-Recommends=0")
+
+
+def check(model, context):
+    for run in runs(model.stages):
+        for argv in simple_commands(run.script):
+            packages = apt_install_packages(argv)
+            if packages and not any(off in " ".join(argv) for off in OFF):
+                yield found(__name__, model, run.start_line, f"installs {', '.join(packages)} with recommends")
+                break

@@ -1,0 +1,158 @@
+"""Just enough shell to read RUN lines: split into simple commands, find package-manager calls.
+
+RUN scripts are not parsed as a full shell grammar; the rules only need each simple command's
+argv (split on ``&&``, ``||``, ``;``, ``|`` and newlines) to recognise ``apt-get install``,
+``pip install`` and friends. Unbalanced quotes fall back to whitespace splitting rather than fail.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "|&"}
+WRAPPERS = {"sudo", "exec", "command", "nice", "nohup", "time", "env", "eatmydata"}
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+PIP_EXE = re.compile(r"^pip[0-9.]*$")
+PYTHON_EXE = re.compile(r"^python[0-9.]*$")
+
+
+def simple_commands(script: str) -> list[list[str]]:
+    """Each simple command's argv, leading ``VAR=value`` assignments and ``sudo``-like wrappers dropped."""
+    commands: list[list[str]] = []
+    for chunk in script.replace("\\\n", " ").split("\n"):
+        try:
+            lexer = shlex.shlex(chunk, posix=True, punctuation_chars=";&|")
+            lexer.whitespace_split = True
+            lexer.commenters = ""
+            tokens = list(lexer)
+        except ValueError:
+            tokens = re.sub(r"(&&|\|\||;|\|)", r" \1 ", chunk).split()
+        current: list[str] = []
+        for token in tokens + [";"]:
+            if token in SEPARATORS:
+                while current and (ASSIGNMENT.match(current[0]) or current[0] in WRAPPERS):
+                    current.pop(0)
+                if current:
+                    commands.append(current)
+                current = []
+            else:
+                current.append(token)
+    return commands
+
+
+def program(argv: list[str]) -> str:
+    return argv[0].rsplit("/", 1)[-1] if argv else ""
+
+
+@dataclass
+class PipInstall:
+    """One ``pip install`` call, reduced to what pinning and caching rules ask about."""
+
+    argv: list[str]
+    requirements: list[str] = field(default_factory=list)  # named packages (specifiers as written)
+    local: list[str] = field(default_factory=list)  # paths installed: ".", "./pkg", wheels
+    requirement_files: list[str] = field(default_factory=list)  # -r
+    constraint_files: list[str] = field(default_factory=list)  # -c
+    no_deps: bool = False
+    no_cache_dir: bool = False
+
+
+PIP_VALUE_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
+                     "--prefix", "--root", "--platform", "--python-version", "--implementation", "--abi",
+                     "--src", "--upgrade-strategy", "--progress-bar", "--trusted-host", "--cert",
+                     "--client-cert", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
+                     "--global-option", "--config-settings", "-C", "--only-binary", "--no-binary"}
+
+
+def pip_install(argv: list[str]) -> PipInstall | None:
+    """Recognise ``pip install``, ``python -m pip install`` and ``uv pip install``; else None."""
+    exe = program(argv)
+    if PIP_EXE.match(exe):
+        rest = argv[1:]
+    elif PYTHON_EXE.match(exe) and argv[1:3] == ["-m", "pip"]:
+        rest = argv[3:]
+    elif exe == "uv" and argv[1:2] == ["pip"]:
+        rest = argv[2:]
+    else:
+        return None
+    while rest and rest[0].startswith("-"):  # global options before the subcommand
+        rest = rest[1:]
+    if not rest or rest[0] != "install":
+        return None
+    found = PipInstall(argv)
+    args = iter(rest[1:])
+    for arg in args:
+        key, eq, inline = arg.partition("=")
+        if key in ("-r", "--requirement"):
+            found.requirement_files.append(inline if eq else next(args, ""))
+        elif key in ("-c", "--constraint"):
+            found.constraint_files.append(inline if eq else next(args, ""))
+        elif key in ("-e", "--editable"):
+            found.local.append(inline if eq else next(args, ""))
+        elif arg.startswith("-r") and len(arg) > 2:
+            found.requirement_files.append(arg[2:])
+        elif arg.startswith("-c") and len(arg) > 2:
+            found.constraint_files.append(arg[2:])
+        elif key == "--no-deps":
+            found.no_deps = True
+        elif key == "--no-cache-dir":
+            found.no_cache_dir = True
+        elif key in PIP_VALUE_OPTIONS:
+            if not eq:
+                next(args, None)
+        elif arg.startswith("-") or arg in (">", ">>", "<", "2>", "2>&1"):
+            continue
+        elif arg.startswith((".", "/", "~")) or arg.endswith((".whl", ".tar.gz", ".zip")) or "://" in arg:
+            found.local.append(arg)
+        else:
+            found.requirements.append(arg)
+    return found
+
+
+APT_PROGRAMS = {"apt-get", "apt", "aptitude"}
+
+
+def apt_install_packages(argv: list[str]) -> list[str] | None:
+    """Packages of an ``apt-get install``; None when the command is not one."""
+    if program(argv) not in APT_PROGRAMS or "install" not in argv[1:]:
+        return None
+    after = argv[argv.index("install") + 1:]
+    return [a for a in after if not a.startswith("-")]
+
+
+def is_apt(argv: list[str]) -> bool:
+    return program(argv) in APT_PROGRAMS
+
+
+PACKAGE_MANAGERS = {
+    # manager: (recogniser of argv, cache directories a cache mount should target)
+    "apt": (lambda a: program(a) in APT_PROGRAMS and any(w in a for w in ("install", "update", "upgrade")),
+            ("/var/cache/apt", "/var/lib/apt")),
+    "pip": (lambda a: pip_install(a) is not None, ("/root/.cache/pip", ".cache/pip", "pip")),
+    "apk": (lambda a: program(a) == "apk" and "add" in a, ("/var/cache/apk", "/etc/apk/cache")),
+    "dnf": (lambda a: program(a) in ("dnf", "yum", "microdnf") and "install" in a, ("/var/cache/dnf", "/var/cache/yum")),
+    "npm": (lambda a: program(a) in ("npm", "yarn", "pnpm") and any(w in a for w in ("install", "ci", "add")),
+            (".npm", "yarn", "pnpm")),
+    "poetry": (lambda a: program(a) == "poetry" and "install" in a, ("pypoetry",)),
+    "uv": (lambda a: program(a) == "uv" and any(w in a for w in ("sync", "install")), (".cache/uv", "uv")),
+    "go": (lambda a: program(a) == "go" and any(w in a for w in ("build", "download", "install")), ("go-build", "/go/pkg/mod")),
+    "cargo": (lambda a: program(a) == "cargo" and any(w in a for w in ("build", "install", "fetch")), ("cargo", "target")),
+}
+
+
+def package_managers(script: str) -> list[str]:
+    """Which package managers a RUN script calls to fetch or install, in order of first use."""
+    used: list[str] = []
+    for argv in simple_commands(script):
+        for manager, (recognise, _) in PACKAGE_MANAGERS.items():
+            if manager not in used and recognise(argv):
+                used.append(manager)
+    return used
+
+
+def cache_mounted(manager: str, targets: list[str]) -> bool:
+    """Whether one of the RUN's cache-mount targets holds this manager's cache."""
+    hints = PACKAGE_MANAGERS[manager][1]
+    return any(hint in target for target in targets for hint in hints)
