@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.commands import base_cmd, engine_cmd, lint_cmd, sample_cmd
+from helpers.commands import base_cmd, engine_cmd, lint_cmd, optimize_cmd, sample_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -14,6 +14,7 @@ COMMANDS = [
     base_cmd,
     sample_cmd,
     lint_cmd,
+    optimize_cmd,
 ]
 
 

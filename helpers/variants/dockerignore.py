@@ -29,7 +29,7 @@ def candidates(project: Project) -> list[str]:
     found = list(ALWAYS)
     if ".gitignore" in top_files:
         found.append(".gitignore")
-    found += [d + "/" for d in top_dirs if d.lower() in JUNK_DIRS and d.lower() != "__pycache__"]
+    found += [d + "/" for d in top_dirs if d.lower() in JUNK_DIRS and d.lower() not in ("__pycache__", ".git")]
     found += [d + "/" for d in top_dirs if d.endswith(".egg-info")]
     for d in top_dirs:  # a directory that holds nothing but weights (and a README) is a model store
         inside = [f for f in files if f.startswith(d + "/")]
