@@ -49,11 +49,27 @@ def drop_overlaps(stage: Stage) -> int:
     return dropped
 
 
-def package_dirs(doc: Doc) -> list[str]:
+def package_dirs(doc: Doc, project: Project) -> list[str]:
+    """Context paths the builder installed into /opt/pkg (the import packages, when it copied everything)."""
     builder = doc.stages[0]
-    return [posixpath.normpath(s.sources[0]) for i, s in enumerate(builder.steps)
-            if s.is_context_copy and len(s.sources) == 1 and not is_manifest(s.sources[0])
-            and any(f"--target {PKG}" in r.script for r in builder.steps[i + 1:] if r.cmd == "RUN")]
+    found = []
+    for i, step in enumerate(builder.steps):
+        if not (step.is_context_copy and len(step.sources) == 1 and not is_manifest(step.sources[0])
+                and any(f"--target {PKG}" in r.script for r in builder.steps[i + 1:] if r.cmd == "RUN")):
+            continue
+        source = posixpath.normpath(step.sources[0])
+        if source != ".":
+            found.append(source)
+            continue
+        find = (project.pyproject.get("tool", {}).get("setuptools") or {}).get("packages", {})
+        roots = find.get("find", {}).get("where", ["."]) if isinstance(find, dict) else ["."]
+        for root in roots:
+            root = posixpath.normpath(root)
+            prefix = "" if root == "." else root + "/"
+            found += sorted({prefix + f[len(prefix):].split("/", 1)[0] for f in project.files
+                             if f.startswith(prefix) and f.endswith("/__init__.py")
+                             and f[len(prefix):].count("/") == 1})
+    return found
 
 
 def explicit_copies(doc: Doc, project: Project, skip_dirs: list[str], dest_root: str) -> list[Step]:
@@ -78,7 +94,7 @@ def explicit_copies(doc: Doc, project: Project, skip_dirs: list[str], dest_root:
 def apply(doc: Doc, project: Project) -> str:
     dropped = sum(drop_overlaps(stage) for stage in doc.stages)
     narrowed = ""
-    packages = package_dirs(doc) if len(doc.stages) > 1 else []
+    packages = package_dirs(doc, project) if len(doc.stages) > 1 else []
     if packages:
         final = doc.final
         whole = [s for s in final.steps if s.is_context_copy and s.sources in (["."], ["./"]) and s.dest in (".", "./")]

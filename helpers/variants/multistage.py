@@ -9,6 +9,7 @@ settings. Its apt steps are copied as they were; ``drop_build_tools`` then remov
 
 from __future__ import annotations
 
+import copy
 import shlex
 
 from helpers.lint.knowledge import is_manifest
@@ -59,7 +60,7 @@ def runtime_env(steps: list[Step]) -> list[Step]:
             if pairs:
                 kept.append(Step.parse("ENV " + " ".join(f"{k}={shlex.quote(v)}" for k, v in pairs)))
         elif step.cmd == "ARG":
-            kept.append(step)
+            kept.append(copy.deepcopy(step))
     return kept
 
 
@@ -96,7 +97,7 @@ def apply(doc: Doc, project: Project) -> str:
     runtime: list[Step] = runtime_env(build_part)
     path = f"{PKG}/bin:{VENV}/bin:$PATH" if uses_pkg else f"{VENV}/bin:$PATH"
     runtime.append(Step.parse(f"ENV VIRTUAL_ENV={VENV} PATH={path}" + (f" PYTHONPATH={PKG}" if uses_pkg else "")))
-    runtime += [s for s in build_part if apt_hygiene.apt_run(s) or runtime_setup(s)]
+    runtime += [copy.deepcopy(s) for s in build_part if apt_hygiene.apt_run(s) or runtime_setup(s)]
     runtime.append(Step.parse(f"COPY --from=builder {VENV} {VENV}"))
     if uses_pkg:
         runtime.append(Step.parse(f"COPY --from=builder {PKG} {PKG}"))
@@ -104,8 +105,8 @@ def apply(doc: Doc, project: Project) -> str:
         runtime.append(Step.parse(f"WORKDIR {workdir}"))
     covers_all = any(s.is_context_copy and s.sources in (["."], ["./"]) for s in run_part)
     if not covers_all:  # app files copied before the install that the runtime still needs
-        runtime += [s for s in build_part if s.is_context_copy and not all(is_manifest(x) for x in s.sources)
-                    and not (uses_pkg and package_source(s, build_part))]
+        runtime += [copy.deepcopy(s) for s in build_part if s.is_context_copy and not all(is_manifest(x) for x in s.sources)
+                    and not (uses_pkg and package_source(s, build_part) and s.sources not in (["."], ["./"]))]
     runtime += [s for s in build_part if s.cmd in METADATA]
     runtime += run_part
     builder = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "builder"])), builder_steps)

@@ -145,14 +145,15 @@ def narrow_source(stage: Stage, copy: Step, project: Project) -> list[Step]:
 
 
 def reorder_stage(stage: Stage, project: Project) -> str | None:
-    install_at = next((i for i, s in enumerate(stage.steps) if s.cmd == "RUN" and s.commands
-                       and split_install(s, project)), None)
+    first_source = next((i for i, s in enumerate(stage.steps) if s.is_context_copy
+                         and not all(is_manifest(x) for x in s.sources)), None)
+    if first_source is None:
+        return None
+    install_at = next((i for i, s in enumerate(stage.steps) if i > first_source and s.cmd == "RUN"
+                       and s.commands and split_install(s, project)), None)
     if install_at is None:
         return None
     copies = [i for i in range(install_at) if stage.steps[i].is_context_copy]
-    sources = [i for i in copies if not all(is_manifest(s) for s in stage.steps[i].sources)]
-    if not sources:
-        return None
     first_copy = copies[0]
     if stage.workdir_at(first_copy) != stage.workdir_at(install_at):
         raise Skip("WORKDIR changes between the first COPY and the install")
