@@ -89,3 +89,16 @@ def test_a_transform_whose_result_would_not_build_is_undone(tmp_path):
     kept, outcome = phases.apply_one(doc, BreaksTheBuild, Project(tmp_path, tmp_path / "Dockerfile"))
     assert kept is doc and not outcome.applied
     assert outcome.detail == "its result would not build: COPY no-such-file: no such path in the build context"
+
+
+
+
+def test_runtime_copies_of_builder_steps_are_edited_once(tmp_path):
+    """Regression: the runtime's apt RUN was the builder's object, so phase 2 mounted it twice."""
+    from helpers.paths import ROOT
+
+    context = ROOT / "tests" / "fixtures" / "projects" / "reqs_cli"
+    results = generate(Project(context, context / "Dockerfile", freeze=["requests==2.32.3"]), tmp_path)
+    text = results[2].text
+    assert text.count("rm -f /etc/apt/apt.conf.d/docker-clean") == 2  # once per stage
+    assert text.count("--mount=type=cache,target=/var/lib/apt,sharing=locked") == 2
