@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.dockerfile import parse_text
+from helpers.errors import DockoptError
 from helpers.variants import phases
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Outcome, Project
@@ -55,10 +57,19 @@ def slug(context: Path) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", context.resolve().name.lower()).strip("-.") or "project"
 
 
+def refuse_unrewritable(text: str, path: Path) -> None:
+    """Heredocs: this engine cannot build them, and rewriting their bodies is not safe to guess."""
+    heredocs = [p for p in parse_text(text, path).problems if p.kind == "heredoc"]
+    if heredocs:
+        raise DockoptError(f"{path}:{heredocs[0].line}: {heredocs[0].message}; dockopt does not rewrite heredocs",
+                           hint="turn the heredoc into a RUN with && (or a script file COPYed in), then run again")
+
+
 def generate(project: Project, out_dir: Path) -> list[VariantResult]:
     """Derive and write every phase (no engine needed, except for digests and the freeze)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     original_text = project.dockerfile.read_text()
+    refuse_unrewritable(original_text, project.dockerfile)
+    out_dir.mkdir(parents=True, exist_ok=True)
     results = [VariantResult("original", project.dockerfile, original_text)]
     doc, previous = Doc.from_text(original_text), project.dockerfile.name
     for phase in phases.PHASES:
