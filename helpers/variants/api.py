@@ -137,9 +137,11 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
                                     if k in ("tag", "image_id", "build_seconds", "size_bytes", "layers",
                                              "smoke_ok", "smoke_output", "error")})
         if rebuild and code_file:
-            ws.change_code(code_file, uuid.uuid4().hex)
             for result in results:
                 if result.image_id:
+                    # A fresh edit per variant: phases share builder stages, so one edit for all would let
+                    # a later variant reuse what an earlier one's rebuild already built.
+                    ws.change_code(code_file, uuid.uuid4().hex)
                     name = "Dockerfile.original" if result.name == "original" else result.dockerfile.name
                     again = verify.build(ws, name, result.tag, build_args)
                     result.rebuild_seconds = round(again.seconds, 2) if again.ok else None

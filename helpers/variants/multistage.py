@@ -23,6 +23,8 @@ NAME = "multistage"
 FIXES = ("DO102", "DO101")
 METADATA = {"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "VOLUME", "STOPSIGNAL"}
 BUILD_ONLY_ENV = ("PIP_", "UV_", "POETRY_", "DEBIAN_FRONTEND", "VIRTUAL_ENV")
+# Nothing installs at run time (every install is in the builder), so the runtime's venv needs no pip.
+DROP_PIP = f"{VENV}/bin/python -m pip uninstall -y pip wheel"
 RUNTIME_SETUP = {"useradd", "adduser", "groupadd", "addgroup", "mkdir", "chown", "chmod", "ln"}
 
 
@@ -92,6 +94,9 @@ def apply(doc: Doc, project: Project) -> str:
     builder_steps = [s for s in build_part[:at] if s.cmd not in METADATA]
     builder_steps += [Step.parse(venv_env), Step.run([f"python3 -m venv {VENV}"])]
     builder_steps += [s for s in build_part[at:] if s.cmd not in METADATA]
+    if not uses_uv and builder_steps[-1].cmd == "RUN" and builder_steps[-1].commands:
+        # uv sync keeps the venv exact (no pip); elsewhere pip is needed to build, never to run
+        builder_steps[-1].commands = builder_steps[-1].commands + [DROP_PIP]
     workdir = stage.workdir_at(last + 1)
 
     runtime: list[Step] = runtime_env(build_part)
@@ -114,7 +119,7 @@ def apply(doc: Doc, project: Project) -> str:
     doc.stages = [builder, final]
     doc.notes["multistage"] = "pkg" if uses_pkg else "venv"
     moved = f"{VENV}" + (f" and {PKG}" if uses_pkg else "")
-    return f"builder stage installs into {moved}; runtime stage receives them and the app files"
+    return f"builder stage installs into {moved} (pip removed after); runtime stage receives them and the app files"
 
 
 def package_source(copy: Step, build_part: list[Step]) -> bool:

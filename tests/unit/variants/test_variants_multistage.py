@@ -31,7 +31,8 @@ CASES = [
      ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
      RUN python3 -m venv /opt/venv
      COPY requirements.txt ./
-     RUN pip install -r requirements.txt
+     RUN pip install -r requirements.txt \\
+      && /opt/venv/bin/python -m pip uninstall -y pip wheel
 
      FROM ${BASE_IMAGE} AS runtime
      ENV PYTHONUNBUFFERED=1
@@ -67,7 +68,8 @@ CASES = [
      COPY pyproject.toml ./
      RUN pip install -r /tmp/deps.txt
      COPY src/demo ./src/demo
-     RUN pip install --no-deps --target /opt/pkg .
+     RUN pip install --no-deps --target /opt/pkg . \\
+      && /opt/venv/bin/python -m pip uninstall -y pip wheel
 
      FROM python AS runtime
      ENV VIRTUAL_ENV=/opt/venv PATH=/opt/pkg/bin:/opt/venv/bin:$PATH PYTHONPATH=/opt/pkg
