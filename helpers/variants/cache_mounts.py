@@ -12,7 +12,7 @@ import re
 
 from helpers.lint.shell import program, simple_commands
 from helpers.variants import apt_hygiene
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Stage, Step, env_line
 from helpers.variants.python_installs import pip_calls
 from helpers.variants.transform import Project, Skip
 
@@ -59,7 +59,7 @@ def mount_stage(stage: Stage) -> list[str]:
             pairs = step.env_pairs()
             if any(k == "PIP_NO_CACHE_DIR" for k, _ in pairs):
                 left = [(k, v) for k, v in pairs if k != "PIP_NO_CACHE_DIR"]
-                stage.steps[i] = Step.parse("ENV " + " ".join(f"{k}={v}" for k, v in left)) if left else None
+                stage.steps[i] = Step.parse(env_line(left)) if left else None
         stage.steps[:] = [s for s in stage.steps if s is not None]
     if "uv" in done:
         first = next(i for i, s in enumerate(stage.steps) if UV_MOUNT in s.flags)

@@ -10,6 +10,7 @@ flags and values exactly as BuildKit will read them.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from helpers.dockerfile import Instruction, parse_text
@@ -81,6 +82,21 @@ class Step:
                 return head + " \\\n && ".join(self.commands)
             return head + (self.value[0] if self.value else "")
         return self.text
+
+
+def env_line(pairs: list[tuple[str, str]]) -> str:
+    """An ENV instruction for ``pairs``. BuildKit's parser hands values back as written (quotes
+    included), so writing them back verbatim keeps both quoting and ``$PATH`` expansion."""
+    return "ENV " + " ".join(f"{k}={v}" for k, v in pairs)
+
+
+def replace_word(command: str, old: str, new: str) -> str:
+    """Replace the first whitespace-delimited ``old`` in a shell command, leaving every other byte as
+    written (re-quoting with shlex would turn a glob like /wheels/* into a literal)."""
+    pattern = r"(?<!\S)" + re.escape(old) + r"(?!\S)"
+    if not re.search(pattern, command):
+        raise ValueError(f"{old!r} is not a word of {command!r}")
+    return re.sub(pattern, lambda _: new, command, count=1)
 
 
 def split_and_chain(script: str) -> list[str] | None:

@@ -8,12 +8,10 @@ outcome, and the smoke test run on the built image is what proves the drop was s
 
 from __future__ import annotations
 
-import shlex
-
 from helpers.lint.knowledge import is_build_tool
 from helpers.lint.shell import apt_install_packages, simple_commands
 from helpers.variants import apt_hygiene
-from helpers.variants.doc import Doc, Step
+from helpers.variants.doc import Doc, Step, replace_word
 from helpers.variants.python_installs import installs_python
 from helpers.variants.transform import Project, Skip
 
@@ -50,10 +48,9 @@ def filter_install(command: str, dropped: list[str], unknown: list[str]) -> str 
             unknown.append(name)
     if not keep:
         return None
-    tokens = shlex.split(command)
-    first = min(i for i, t in enumerate(tokens) if t in packages and i > tokens.index("install"))
-    rest = [t for t in tokens[first:] if t not in packages]
-    return shlex.join(tokens[:first] + list(dict.fromkeys(keep)) + rest)
+    for package in packages[1:]:
+        command = replace_word(command, package, "")
+    return " ".join(replace_word(command, packages[0], " ".join(dict.fromkeys(keep))).split())
 
 
 def apply(doc: Doc, project: Project) -> str:

@@ -10,12 +10,11 @@ settings. Its apt steps are copied as they were; ``drop_build_tools`` then remov
 from __future__ import annotations
 
 import copy
-import shlex
 
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, program, simple_commands
 from helpers.variants import apt_hygiene
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Stage, Step, env_line, replace_word
 from helpers.variants.python_installs import PKG, VENV, installs_dependencies, installs_python, unfollowable
 from helpers.variants.transform import Project, Skip
 
@@ -47,9 +46,7 @@ def to_pkg(step: Step) -> bool:
         calls = [pip_install(a) for a in simple_commands(command)]
         call = calls[0] if len(calls) == 1 else None
         if call and call.no_deps and call.local and "-e" not in call.argv and "--editable" not in call.argv:
-            tokens = shlex.split(command)
-            at = tokens.index(call.local[0])
-            step.commands[i] = shlex.join(tokens[:at] + ["--target", PKG] + tokens[at:])
+            step.commands[i] = replace_word(command, call.local[0], f"--target {PKG} {call.local[0]}")
             changed = True
     return changed
 
@@ -60,7 +57,7 @@ def runtime_env(steps: list[Step]) -> list[Step]:
         if step.cmd == "ENV":
             pairs = [(k, v) for k, v in step.env_pairs() if not k.startswith(BUILD_ONLY_ENV)]
             if pairs:
-                kept.append(Step.parse("ENV " + " ".join(f"{k}={shlex.quote(v)}" for k, v in pairs)))
+                kept.append(Step.parse(env_line(pairs)))
         elif step.cmd == "ARG":
             kept.append(copy.deepcopy(step))
     return kept

@@ -10,10 +10,9 @@ Lock-file installs (uv.lock, poetry.lock) are pinned already.
 from __future__ import annotations
 
 import re
-import shlex
 
 from helpers.lint.shell import pip_install, program, simple_commands
-from helpers.variants.doc import Doc, Step
+from helpers.variants.doc import Doc, Step, replace_word
 from helpers.variants.python_installs import package_name
 from helpers.variants.transform import Project, Skip
 
@@ -44,9 +43,7 @@ def constrain(command: str) -> str:
     call = pip_install(argv[0]) if len(argv) == 1 else None
     if call is None or IN_IMAGE in call.constraint_files:
         return command
-    tokens = shlex.split(command)
-    at = tokens.index("install") + 1
-    return shlex.join(tokens[:at] + ["-c", IN_IMAGE] + tokens[at:])
+    return replace_word(command, "install", f"install -c {IN_IMAGE}")
 
 
 def apply(doc: Doc, project: Project) -> str:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, program, simple_commands
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Stage, Step, replace_word
 from helpers.variants.transform import Project, Skip
 
 NAME = "reorder_deps"
@@ -52,9 +51,7 @@ class Split:
 
 
 def replace_token(command: str, old: str, new: list[str]) -> str:
-    tokens = shlex.split(command)
-    i = tokens.index(old)
-    return shlex.join(tokens[:i] + new + tokens[i + 1:])
+    return replace_word(command, old, " ".join(new))
 
 
 def split_pip(command: str, project: Project) -> Split | None:

@@ -122,3 +122,14 @@ CASES = [
 @pytest.mark.parametrize("title, before, after", CASES, ids=[c[0] for c in CASES])
 def test_multistage(run_transform, title, before, after):
     assert run_transform(multistage, before, {"requirements.txt": "flask\n"}) == dedent(after)
+
+
+def test_runtime_env_keeps_expansion_and_spaces(run_transform):
+    """Regression: values were shell-quoted with '...', which stops Docker expanding $PATH."""
+    out = run_transform(multistage, """
+        FROM python
+        ENV PATH=/opt/tools/bin:$PATH GREETING="hello world" PIP_NO_CACHE_DIR=1
+        RUN pip install -r requirements.txt
+        """, {"requirements.txt": "six\n"})
+    runtime = out.split("AS runtime\n", 1)[1]
+    assert runtime.splitlines()[0] == 'ENV PATH=/opt/tools/bin:$PATH GREETING="hello world"'

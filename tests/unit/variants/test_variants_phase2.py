@@ -153,3 +153,10 @@ def test_pin_deps_file_leaves_out_the_project_and_local_installs(tmp_path):
 ])
 def test_pin_deps_skips(run_transform, dockerfile, freeze, reason):
     assert run_transform(pin_deps, dockerfile, freeze=freeze).startswith(f"SKIP: {reason}")
+
+
+def test_pin_deps_leaves_globs_unquoted(run_transform):
+    """Regression: re-quoting the command turned /wheels/* into a literal file name."""
+    out = run_transform(pin_deps, "FROM python\nRUN pip install --no-cache-dir /wheels/* && rm -rf /wheels\n",
+                        freeze=["django==5.0.6"])
+    assert "pip install -c /tmp/dockopt-constraints.txt --no-cache-dir /wheels/* \\\n && rm -rf /wheels" in out
