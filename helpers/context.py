@@ -107,12 +107,11 @@ def is_ignored(relpath: str, patterns: list[IgnorePattern]) -> bool:
 
 def ignore_file_for(context_dir: Path, dockerfile: Path | None) -> Path | None:
     """The ignore file BuildKit uses: ``<Dockerfile>.dockerignore`` beside it wins over the context's."""
-    if dockerfile is not None:
-        specific = Path(str(dockerfile) + ".dockerignore")
-        if specific.is_file():
-            return specific
-    general = Path(context_dir) / ".dockerignore"
-    return general if general.is_file() else None
+    # exists-or-symlink, not is_file: an ignore file that is there but unreadable (a directory, a
+    # dangling link) must be reported, not silently treated as absent as the engine would fail on it.
+    candidates = [Path(str(dockerfile) + ".dockerignore")] if dockerfile is not None else []
+    candidates.append(Path(context_dir) / ".dockerignore")
+    return next((c for c in candidates if c.exists() or c.is_symlink()), None)
 
 
 @dataclass(frozen=True)

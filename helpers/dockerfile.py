@@ -97,7 +97,10 @@ class Instruction:
 
     @property
     def copy_sources(self) -> list[str]:
-        return list(self.value[:-1]) if self.cmd in ("COPY", "ADD") else []
+        """Context paths a COPY/ADD reads (ADD's URLs and git refs are not in the context)."""
+        if self.cmd not in ("COPY", "ADD"):
+            return []
+        return [s for s in self.value[:-1] if "://" not in s and not s.startswith("git@")]
 
 
 @dataclass
@@ -135,6 +138,7 @@ class Dockerfile:
     directives: dict[str, tuple[int, str]]  # parser directives: name -> (line, value)
     comments: list[tuple[int, str]]  # (line, text) of every comment line
     problems: list[Problem]
+    derived: dict = field(default_factory=dict, repr=False, compare=False)  # rules' shared lookups
 
     @property
     def display_name(self) -> str:
@@ -226,7 +230,7 @@ def _parse_error_line(message: str, lines: list[str]) -> int | None:
 
 def _instruction(cmd: buildkit_parser.Command, stage: int) -> Instruction:
     return Instruction(
-        cmd=cmd.cmd.upper(), flags=tuple(cmd.flags), value=tuple(cmd.value), original=cmd.original,
+        cmd=cmd.cmd.upper(), flags=tuple(cmd.flags), value=tuple(cmd.value), original=cmd.original or "",
         start_line=cmd.start_line, end_line=cmd.end_line, json=cmd.json,
         sub_cmd=cmd.sub_cmd.upper() if cmd.sub_cmd else None,
         heredocs=tuple(h.content for h in cmd.heredocs), stage=stage,
@@ -259,6 +263,9 @@ def parse_text(text: str, path: str | os.PathLike | None = None,
 def _build_stages(model: Dockerfile, commands, build_args: dict[str, str]) -> None:
     names: dict[str, int] = {}
     for cmd in commands:
+        if not cmd.cmd:  # e.g. a lone "\\": the parser yields a node with no keyword
+            model.problems.append(Problem("unknown-instruction", cmd.start_line, "a line with no instruction"))
+            continue
         keyword = cmd.cmd.upper()
         stage_index = len(model.stages) - 1
         if keyword not in KNOWN_INSTRUCTIONS:

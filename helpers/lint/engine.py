@@ -68,7 +68,7 @@ def run_rules(model: Dockerfile, context: LintContext | None, rules=RULES) -> li
 def _configured(findings: list[Finding], config: LintConfig) -> list[Finding]:
     kept = []
     for finding in findings:
-        if not all(config.runs(code) for code in finding.sources[:1]):
+        if not config.runs(finding.code):  # hadolint-only findings are disabled by their DL code
             continue
         severity = config.severity.get(finding.code)
         kept.append(finding.with_(severity=severity) if severity else finding)

@@ -36,9 +36,11 @@ MANIFEST_PATTERNS = (
 )
 
 
+MANIFEST = re.compile("|".join(fnmatch.translate(p) for p in MANIFEST_PATTERNS))
+
+
 def is_manifest(source: str) -> bool:
-    name = posixpath.basename(posixpath.normpath(source))
-    return any(fnmatch.fnmatch(name, pattern) for pattern in MANIFEST_PATTERNS)
+    return MANIFEST.match(posixpath.basename(posixpath.normpath(source))) is not None
 
 
 # Weights and data that belong in a volume or an artifact store, not an image layer.

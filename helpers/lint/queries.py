@@ -26,17 +26,24 @@ def installs_dependencies(call: PipInstall) -> bool:
 
 def env_before(model: Dockerfile, instruction: Instruction) -> dict[str, tuple[str, int]]:
     """ENV values (with their line) in force when ``instruction`` runs, inherited through FROM <stage>."""
-    if instruction.stage < 0:
-        return {}
-    env: dict[str, tuple[str, int]] = {}
-    for stage in reversed(model.lineage(model.stages[instruction.stage])):
+    index = model.derived.get("env_before")
+    if index is None:
+        index = model.derived["env_before"] = _env_index(model)
+    return index.get((instruction.stage, instruction.start_line), {})
+
+
+def _env_index(model: Dockerfile) -> dict[tuple[int, int], dict[str, tuple[str, int]]]:
+    """One pass over all stages (linear, so a 10,000-line file stays fast)."""
+    index: dict[tuple[int, int], dict[str, tuple[str, int]]] = {}
+    at_end: dict[int, dict[str, tuple[str, int]]] = {}
+    for stage in model.stages:
+        env = dict(at_end.get(stage.parent, {})) if stage.parent is not None else {}
         for item in stage.instructions:
-            if item is instruction or (item.stage == instruction.stage and item.start_line >= instruction.start_line):
-                return env
             if item.cmd == "ENV":
-                for key, value in zip(item.value[::2], item.value[1::2]):
-                    env[key] = (value, item.start_line)
-    return env
+                env = {**env, **{k: (v, item.start_line) for k, v in zip(item.value[::2], item.value[1::2])}}
+            index[(stage.index, item.start_line)] = env  # shared until the next ENV: never mutated
+        at_end[stage.index] = env
+    return index
 
 
 def env_flag(model: Dockerfile, instruction: Instruction, name: str) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "|&"}
 WRAPPERS = {"sudo", "exec", "command", "nice", "nohup", "time", "env", "eatmydata"}
@@ -20,7 +21,12 @@ PYTHON_EXE = re.compile(r"^python[0-9.]*$")
 
 def simple_commands(script: str) -> list[list[str]]:
     """Each simple command's argv, leading ``VAR=value`` assignments and ``sudo``-like wrappers dropped."""
-    commands: list[list[str]] = []
+    return [list(argv) for argv in _split(script)]
+
+
+@lru_cache(maxsize=8192)  # every rule asks about the same RUN scripts; shlex is the lint's hot spot
+def _split(script: str) -> tuple[tuple[str, ...], ...]:
+    commands: list[tuple[str, ...]] = []
     for chunk in script.replace("\\\n", " ").split("\n"):
         try:
             lexer = shlex.shlex(chunk, posix=True, punctuation_chars=";&|")
@@ -35,11 +41,11 @@ def simple_commands(script: str) -> list[list[str]]:
                 while current and (ASSIGNMENT.match(current[0]) or current[0] in WRAPPERS):
                     current.pop(0)
                 if current:
-                    commands.append(current)
+                    commands.append(tuple(current))
                 current = []
             else:
                 current.append(token)
-    return commands
+    return tuple(commands)
 
 
 def program(argv: list[str]) -> str:
