@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import dedent
+from variant_cases import dedent
 from helpers.variants import multistage
 
 CASES = [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import dedent
+from variant_cases import dedent
 from helpers.variants import reorder_deps
 
 PYPROJECT = '[project]\nname = "demo"\nversion = "1"\ndependencies = ["numpy>=1.26"]\n'

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import make_context
+from variant_cases import make_context
 from helpers import cli
 from helpers.paths import ROOT
 from helpers.variants.doc import Doc, Step
