@@ -10,7 +10,7 @@ FILES = {".git/HEAD": "ref", "tests/test_app.py": "", "docs/index.md": "", "OUTP
 
 
 def generated(tmp_path, dockerfile: str) -> list[str]:
-    from conftest import make_context
+    from variant_cases import make_context
     from helpers.variants.doc import Doc
     from helpers.variants.transform import Project
 
