@@ -102,3 +102,12 @@ def test_runtime_copies_of_builder_steps_are_edited_once(tmp_path):
     text = results[2].text
     assert text.count("rm -f /etc/apt/apt.conf.d/docker-clean") == 2  # once per stage
     assert text.count("--mount=type=cache,target=/var/lib/apt,sharing=locked") == 2
+
+
+def test_generating_writes_only_into_the_output_directory(tmp_path):
+    def snapshot(root):
+        return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()}
+
+    before = snapshot(sample.SAMPLE_CONTEXT)
+    generate(Project(sample.SAMPLE_CONTEXT, sample.SAMPLE_DOCKERFILE, freeze=FREEZE, pin=fake_registry), tmp_path)
+    assert snapshot(sample.SAMPLE_CONTEXT) == before
