@@ -20,8 +20,11 @@ from helpers.variants.transform import Project, Skip
 NAME = "reorder_deps"
 FIXES = ("DO201",)
 DEPS_FILE = "/tmp/deps.txt"
-TOML_DEPS = ("python -c \"import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; "
-             "print('\\n'.join(p.get('dependencies', []){extras}))\" > " + DEPS_FILE)
+# The project's dependencies plus its build requirements: with those in the environment the package
+# itself builds with --no-build-isolation, so a code edit does not re-download its build backend.
+TOML_DEPS = ("python -c \"import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; "
+             "print('\\n'.join(p.get('dependencies', []){extras} + t.get('build-system', {{}}).get('requires', [])))\" > "
+             + DEPS_FILE)
 
 
 def extras_expr(extras: list[str]) -> str:
@@ -78,8 +81,10 @@ def split_pip(command: str, project: Project) -> Split | None:
     deps_cmd = replace_token(command, local, ["-r", DEPS_FILE])
     if editable:
         deps_cmd = deps_cmd.replace(" -e ", " ").replace(" --editable ", " ")
-    deps = [TOML_DEPS.format(extras=extras_expr(extras)), deps_cmd] if meta.get("dependencies") or extras else []
-    project_cmd = replace_token(command, local, ["--no-deps", local])
+    builds_with = (project.pyproject.get("build-system") or {}).get("requires")
+    deps = [TOML_DEPS.format(extras=extras_expr(extras)), deps_cmd] if meta.get("dependencies") or extras or builds_with else []
+    isolation = ["--no-build-isolation"] if builds_with else []
+    project_cmd = replace_token(command, local, ["--no-deps", *isolation, local])
     return Split(deps, [project_cmd], ["pyproject.toml"] + manifests)
 
 

@@ -53,12 +53,27 @@ CASES = [
      WORKDIR /app
      COPY pyproject.toml ./
      RUN pip install -U pip \\
-      && python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\\n'.join(p.get('dependencies', [])))" > /tmp/deps.txt \\
+      && python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', []) + t.get('build-system', {}).get('requires', [])))" > /tmp/deps.txt \\
       && pip install -r /tmp/deps.txt
      COPY README.md ./
      COPY src/demo ./src/demo
      RUN pip install --no-deps .
      COPY . .
+     """),
+    ("declared build requirements join the dependencies; the package then builds without isolation",
+     """
+     FROM python
+     COPY . .
+     RUN pip install --no-cache-dir .
+     """,
+     {"pyproject.toml": PYPROJECT + '[build-system]\nrequires = ["setuptools>=61"]\n'},
+     """
+     FROM python
+     COPY pyproject.toml ./
+     RUN python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', []) + t.get('build-system', {}).get('requires', [])))" > /tmp/deps.txt \\
+      && pip install --no-cache-dir -r /tmp/deps.txt
+     COPY . .
+     RUN pip install --no-cache-dir --no-deps --no-build-isolation .
      """),
     ("uv: locked dependencies without the project first",
      """
