@@ -20,10 +20,12 @@ from helpers.variants.transform import Project, Skip
 NAME = "reorder_deps"
 FIXES = ("DO201",)
 DEPS_FILE = "/tmp/deps.txt"
-# The project's dependencies plus its build requirements: with those in the environment the package
-# itself builds with --no-build-isolation, so a code edit does not re-download its build backend.
+# The project's dependencies plus its build requirements (and wheel, which setuptools before 70.1
+# needs to build one but does not declare): with those in the environment the package itself builds
+# with --no-build-isolation, so a code edit does not re-download its build backend.
+BUILD_REQUIRES = " + t.get('build-system', {}).get('requires', []) + ['wheel']"
 TOML_DEPS = ("python -c \"import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; "
-             "print('\\n'.join(p.get('dependencies', []){extras} + t.get('build-system', {{}}).get('requires', [])))\" > "
+             "print('\\n'.join(p.get('dependencies', []){extras}{build}))\" > "
              + DEPS_FILE)
 
 
@@ -82,7 +84,8 @@ def split_pip(command: str, project: Project) -> Split | None:
     if editable:
         deps_cmd = deps_cmd.replace(" -e ", " ").replace(" --editable ", " ")
     builds_with = (project.pyproject.get("build-system") or {}).get("requires")
-    deps = [TOML_DEPS.format(extras=extras_expr(extras)), deps_cmd] if meta.get("dependencies") or extras or builds_with else []
+    listing = TOML_DEPS.format(extras=extras_expr(extras), build=BUILD_REQUIRES if builds_with else "")
+    deps = [listing, deps_cmd] if meta.get("dependencies") or extras or builds_with else []
     isolation = ["--no-build-isolation"] if builds_with else []
     project_cmd = replace_token(command, local, ["--no-deps", *isolation, local])
     return Split(deps, [project_cmd], ["pyproject.toml"] + manifests)

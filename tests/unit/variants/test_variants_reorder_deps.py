@@ -53,7 +53,7 @@ CASES = [
      WORKDIR /app
      COPY pyproject.toml ./
      RUN pip install -U pip \\
-      && python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', []) + t.get('build-system', {}).get('requires', [])))" > /tmp/deps.txt \\
+      && python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', [])))" > /tmp/deps.txt \\
       && pip install -r /tmp/deps.txt
      COPY README.md ./
      COPY src/demo ./src/demo
@@ -70,7 +70,7 @@ CASES = [
      """
      FROM python
      COPY pyproject.toml ./
-     RUN python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', []) + t.get('build-system', {}).get('requires', [])))" > /tmp/deps.txt \\
+     RUN python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); p = t['project']; print('\\n'.join(p.get('dependencies', []) + t.get('build-system', {}).get('requires', []) + ['wheel']))" > /tmp/deps.txt \\
       && pip install --no-cache-dir -r /tmp/deps.txt
      COPY . .
      RUN pip install --no-cache-dir --no-deps --no-build-isolation .
