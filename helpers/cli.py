@@ -15,6 +15,7 @@ from helpers.commands import sample_cmd
 from helpers.commands import inspect_cmd
 from helpers.commands import scan_cmd
 from helpers.commands import platforms_cmd
+from helpers.commands import optimize_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -29,6 +30,7 @@ COMMANDS = [
     inspect_cmd,
     scan_cmd,
     platforms_cmd,
+    optimize_cmd,
 ]
 
 

@@ -1,0 +1,63 @@
+"""A HEALTHCHECK that fits the app, with the reason it was chosen.
+
+In order of preference: the command the caller gives; the project's own health module
+(``<package>/health.py`` run as ``python -m <package>.health``); a TCP connect to the port the
+image EXPOSEs (the server accepts connections); and last a process-alive check, which only
+says PID 1 exists, so the outcome says plainly that it is the weakest kind.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+from helpers.variants.doc import Doc, Step
+from helpers.variants.transform import Project, Skip
+
+NAME = "healthcheck"
+FIXES = ("DO606",)
+OPTIONS = "--interval=30s --timeout=5s --start-period=10s --retries=3"
+
+
+def health_module(project: Project) -> str | None:
+    for path in project.files:
+        parts = path.split("/")
+        if parts[-1] == "health.py" and len(parts) >= 2 and not any(p in ("tests", "test") for p in parts):
+            package = "/".join(parts[:-1])
+            if project.exists(package + "/__init__.py"):
+                text = project.read(path) or ""
+                if "__main__" in text:
+                    return f"{parts[-2]}.health"
+    return None
+
+
+def exposed_port(doc: Doc) -> str | None:
+    for step in doc.final.steps:
+        if step.cmd == "EXPOSE" and step.value:
+            return step.value[0].split("/")[0]
+    return None
+
+
+def choose(doc: Doc, project: Project) -> tuple[list[str], str]:
+    if project.healthcheck:
+        return shlex.split(project.healthcheck), "the command given"
+    module = health_module(project)
+    if module:
+        return ["python", "-m", module], f"the project's own health module ({module})"
+    port = exposed_port(doc)
+    if port:
+        probe = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"
+        return ["python", "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
+    return (["sh", "-c", "kill -0 1"],
+            "process-alive only (no health module, no EXPOSEd port, none given): says PID 1 exists, not that it works")
+
+
+def apply(doc: Doc, project: Project) -> str:
+    final = doc.final
+    if any(s.cmd == "HEALTHCHECK" for s in final.steps):
+        raise Skip("the image already has a HEALTHCHECK")
+    command, why = choose(doc, project)
+    step = Step.parse(f"HEALTHCHECK {OPTIONS} CMD {json.dumps(command)}")
+    at = next((i for i, s in enumerate(final.steps) if s.cmd in ("CMD", "ENTRYPOINT")), len(final.steps))
+    final.steps.insert(at, step)
+    return f"HEALTHCHECK {shlex.join(command)}: {why}"

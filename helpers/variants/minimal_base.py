@@ -1,0 +1,44 @@
+"""Run the final stage on a minimal Python base: interpreter and standard library only.
+
+A runtime that receives a complete virtualenv needs no pip, compilers or docs, only the
+interpreter the virtualenv links to, at the same path. dockopt's own Debian base has such a
+counterpart; for other bases the outcome says what it would use and why it was not applied.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpers.engine.base_images import MINIMAL_TAG, PYTHON_TAG
+from helpers.variants.doc import Doc, Step
+from helpers.variants.python_installs import VENV, installs_python
+from helpers.variants.transform import Project, Skip
+
+NAME = "minimal_base"
+FIXES = ()
+MINIMAL = {PYTHON_TAG: MINIMAL_TAG}
+ARG_NAME = "RUNTIME_BASE_IMAGE"
+
+
+def apply(doc: Doc, project: Project) -> str:
+    if len(doc.stages) < 2:
+        raise Skip("single stage: the runtime also builds, so it needs the full base")
+    final = doc.final
+    base = doc.resolve(final.base)
+    if doc.stage_named(base):
+        raise Skip(f"the final stage is built FROM the stage {base}")
+    if any(installs_python(s) for s in final.steps):
+        raise Skip("the final stage installs Python packages, which needs pip")
+    if not any(s.copy_from and s.sources == [VENV] for s in final.steps):
+        raise Skip("the final stage does not receive a virtualenv, so it needs the base's own site-packages")
+    minimal = MINIMAL.get(base)
+    if minimal is None:
+        slim = re.match(r"^(?:docker\.io/)?(?:library/)?python:(3\.\d+)", base)
+        if slim:
+            raise Skip(f"{base}: a minimal runtime would be gcr.io/distroless/python3-debian12 (not applied: its "
+                       f"interpreter is /usr/bin/python3.11, not the /usr/local/bin/python{slim.group(1)} the "
+                       "builder's virtualenv links to, and no registry is reachable here to pull it)")
+        raise Skip(f"no minimal counterpart known for {base}")
+    doc.preamble.append(Step.parse(f"ARG {ARG_NAME}={minimal}"))
+    final.set_from("${%s}" % ARG_NAME)
+    return f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}"
