@@ -20,9 +20,27 @@ SMOKE = {
 }
 
 
+UV_VERSION = "0.4.30"
+
+
+def ensure_uv_lock(docker_client, project: Path) -> None:
+    """The uv fixture's lock file is generated, never committed (a lock records download
+    addresses): `uv lock` runs in dockopt's Python base, labelled and removed."""
+    if (project / "uv.lock").is_file():
+        return
+    from helpers.engine import base_images
+    from helpers.engine.labels import ours
+
+    docker_client.containers.run(
+        base_images.PYTHON_TAG, ["sh", "-c", f"pip install -q uv=={UV_VERSION} && UV_NATIVE_TLS=1 uv lock"],
+        working_dir="/p", volumes={str(project.resolve()): {"bind": "/p", "mode": "rw"}}, remove=True, labels=ours())
+    assert (project / "uv.lock").is_file()
+
+
 @pytest.fixture(scope="session")
-def fixture_variants(base_images, tmp_path_factory):
+def fixture_variants(base_images, docker_client, tmp_path_factory):
     """Every fixture's variants, derived and built once per session (no rebuild timing: CI time)."""
+    ensure_uv_lock(docker_client, PROJECTS / "uv_project")
     results = {}
     for name, (smoke, expect, _) in SMOKE.items():
         out = tmp_path_factory.mktemp(name)
