@@ -17,6 +17,7 @@ from helpers.errors import DockoptError
 from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
 
 PHASES = ("phase1", "phase2", "phase3")
+DERIVE = "to be derived by dockopt"
 VARIANTS = ("original",) + PHASES
 MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "Pipfile", "poetry.lock", "uv.lock",
              "setup.cfg", "requirements.in")
@@ -37,6 +38,8 @@ class Project:
     report_dir: Path | None = None
     variant_files: dict[str, Path | None] = field(default_factory=dict)
     variant_source: dict[str, str] = field(default_factory=dict)  # "yours" | "reference" | "derived" | why not
+    variant_context: dict[str, Path] = field(default_factory=dict)  # a variant built from another context
+    derived: list = field(default_factory=list)  # helpers.variants results, once derived
 
     @classmethod
     def from_parameters(cls, context: str = "", dockerfile: str = "", name: str = "", base_image: str = "",
@@ -73,7 +76,7 @@ class Project:
             elif is_sample:
                 project.variant_files[phase], project.variant_source[phase] = sample.variant(phase).dockerfile, "reference"
             else:
-                project.variant_files[phase], project.variant_source[phase] = None, "not derived yet"
+                project.variant_files[phase], project.variant_source[phase] = None, DERIVE
         project.variant_files["original"], project.variant_source["original"] = df, "yours"
         return project
 
@@ -85,10 +88,52 @@ class Project:
         return f"dockopt-report/{self.slug}:{variant}"
 
     def dockerfile_for(self, variant: str) -> Path | None:
+        if self.variant_source.get(variant) == DERIVE:
+            self.derive()
         return self.variant_files.get(variant)
+
+    def context_for(self, variant: str) -> Path:
+        return self.variant_context.get(variant, self.context)
 
     def available(self, variants=VARIANTS) -> list[str]:
         return [v for v in variants if self.dockerfile_for(v) is not None]
+
+    def derive(self) -> None:
+        """Derive the phase variants dockopt writes (helpers.variants), once, on first use.
+
+        The generated Dockerfiles and the files they COPY that the project lacks (a constraints
+        file) go into a dockopt-owned copy of the context beside the history file; the user's
+        tree is never written to. Each phase is built and smoke-tested as it is derived.
+        """
+        import shutil
+
+        from helpers.variants import derive_variants
+
+        out = self.history.parent / "derived" / self.slug
+        if out.exists():
+            shutil.rmtree(out)
+        copy = out / "context"
+        shutil.copytree(self.context, copy, symlinks=True)
+        try:
+            results = derive_variants(self.context, self.dockerfile, out / "dockerfiles",
+                                      smoke=shlex.join(self.smoke) if self.smoke else None, expect=self.smoke_expect,
+                                      code_file=self.code_file, rebuild=False)
+        except DockoptError as exc:
+            for phase in PHASES:
+                if self.variant_source.get(phase) == DERIVE:
+                    self.variant_files[phase], self.variant_source[phase] = None, f"not derived: {exc.message}"
+            return
+        self.derived = results
+        for result in results[1:]:
+            if self.variant_source.get(result.name) != DERIVE:
+                continue
+            for extra in result.files:
+                if not extra.name.endswith(".dockerignore"):
+                    shutil.copy(extra, copy / extra.name)
+            usable = not result.error
+            self.variant_files[result.name] = result.dockerfile if usable else None
+            self.variant_source[result.name] = "derived" if usable else f"derived, but failed: {result.error[:200]}"
+            self.variant_context[result.name] = copy
 
     def build_args(self, variant: str) -> dict[str, str]:
         args: dict[str, str] = {}

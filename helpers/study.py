@@ -26,7 +26,7 @@ RUNTIME_CODE = ("inspection.py", "engine/containers.py")
 
 def lint(project: Project, variant: str = "original"):
     """Lint one variant's Dockerfile against the project's context (hadolint included)."""
-    return lint_dockerfile(project.dockerfile_for(variant), context=project.context,
+    return lint_dockerfile(project.dockerfile_for(variant), context=project.context_for(variant),
                            build_args=project.build_args(variant) or None)
 
 
@@ -59,7 +59,7 @@ def findings_compare(results: dict) -> pd.DataFrame:
 def context_sizes(project: Project, variants=("original", "phase1")) -> pd.DataFrame:
     rows = []
     for variant in project.available(variants):
-        scan = scan_context(project.context, project.dockerfile_for(variant))
+        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant))
         rows.append({"label": f"{variant} ({'no ignore file' if scan.ignore_file is None else scan.ignore_file.name})",
                      "variant": variant, "bytes": scan.sent_bytes, "files": len(scan.sent),
                      "all_bytes": scan.total_bytes})
@@ -179,7 +179,7 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
     frames, images, checks, failed = [], {}, {}, {}
     for variant in project.available(variants):
         frame = timings.measure_variant(
-            project.context, project.dockerfile_for(variant), variant, scenarios=tuple(scenarios), repeats=repeats,
+            project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios), repeats=repeats,
             fresh=fresh, history=project.history, build_args=project.build_args(variant),
             code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log)
         frames.append(frame)
@@ -491,10 +491,10 @@ def platforms(project: Project, variant: str = "phase3", fresh: bool = False) ->
 
     def run():
         return multiplatform.build_platforms(
-            project.context, path, repo=f"dockopt-report/{project.slug}", name=variant, build_args=args_for,
+            project.context_for(variant), path, repo=f"dockopt-report/{project.slug}", name=variant, build_args=args_for,
             smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
 
-    key = f"{file_digest(path)}:{context_digest(project.context, path)}"
+    key = f"{file_digest(path)}:{context_digest(project.context_for(variant), path)}"
     results = analysis_cache.cached(project.history, "platforms", key, ("engine/multiplatform.py",), run, fresh=fresh,
                                     extra=" ".join(project.smoke or []))
     return pd.DataFrame([{"platform": r.platform, "architecture": r.arch or "-",

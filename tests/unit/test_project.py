@@ -28,7 +28,7 @@ def test_a_users_project(tmp_path):
     assert not project.is_sample
     assert project.smoke == ["python", "-c", "import app"] and project.smoke_expect is None
     assert project.code_file == "app/main.py" and project.dependency_file == "requirements.txt"
-    assert project.available() == ["original"]
+    assert project.variant_source["phase1"] == "to be derived by dockopt"
     assert guess_manifest(tmp_path) == "requirements.txt" and guess_code_file(tmp_path) == "app/main.py"
 
 
