@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NAME ?= sample
 
-.PHONY: setup engine base sample report test test-unit clean-images bench
+.PHONY: setup engine base sample browser report test test-unit clean-images bench
 
 setup: $(BIN)/dockopt  ## create .venv from environment.yml (no conda needed)
 
@@ -25,10 +25,13 @@ base: engine  ## build or reuse the registry-free base images
 sample: setup  ## generate the sample's (never committed) model weights
 	$(BIN)/dockopt sample
 
+browser: setup  ## Debian's chromium for the HTML checks (installed on Debian as root if missing)
+	$(BIN)/python -c "from helpers.engine.debian_packages import ensure; print(ensure('chromium', 'chromium', 'to check the rendered HTML in a real browser'))"
+
 report: base sample  ## render the sample's report into reports/$(NAME)/
 	$(BIN)/dockopt report --out reports/$(NAME)
 
-test: base sample  ## the whole suite: unit + integration on the real engine
+test: base sample browser  ## the whole suite: unit + integration on the real engine
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: setup
