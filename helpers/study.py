@@ -231,8 +231,20 @@ def project_table(project: Project) -> pd.DataFrame:
 
 
 def variant_sources(project: Project) -> pd.DataFrame:
-    return pd.DataFrame([{"variant": v, "Dockerfile": str(project.dockerfile_for(v) or ""),
+    return pd.DataFrame([{"variant": v, "Dockerfile": shown_path(project.dockerfile_for(v)),
                           "source": project.variant_source.get(v, "")} for v in ("original",) + PHASE_NAMES])
+
+
+def shown_path(path) -> str:
+    """A path as a reader wants it: relative to this checkout when inside it (stable across machines)."""
+    from helpers.paths import ROOT
+
+    if path is None:
+        return ""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 PHASE_NAMES = ("phase1", "phase2", "phase3")
