@@ -183,7 +183,7 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
             fresh=fresh, history=project.history, build_args=project.build_args(variant),
             code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log)
         frames.append(frame)
-        image_id = variant_image(project, frame)
+        image_id = present_image(project, variant, variant_image(project, frame), log)
         if image_id is None:
             failed[variant] = "; ".join(e for e in frame.get("error", pd.Series(dtype=str)).dropna().unique()) or "no image"
             continue
@@ -198,6 +198,19 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
                 compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect))
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)
+
+
+def present_image(project: Project, variant: str, image_id: str | None, log=print) -> str | None:
+    """The measured image, or, when it was removed since (e.g. `dockopt clean`), the same
+    Dockerfile and context built again so it can be analysed; the timings stay the measured ones."""
+    from helpers.engine import buildkit, images
+
+    if image_id is None or images.exists(image_id):
+        return image_id
+    log(f"{variant}: the measured image was removed since; building it again for analysis")
+    result = buildkit.build(project.context_for(variant), project.dockerfile_for(variant), project.tag(variant),
+                            build_args=project.build_args(variant), check=False)
+    return result.image_id if result.ok else None
 
 
 def variant_image(project: Project, frame: pd.DataFrame) -> str | None:
