@@ -32,7 +32,9 @@ report: base sample  ## render the sample's report into reports/$(NAME)/
 	$(BIN)/dockopt report --out reports/$(NAME)
 
 test: base sample browser  ## the whole suite: unit + integration on the real engine
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: a run that tests nothing proves nothing" >&2; exit 1; fi; \
+	exit $$rc
 
 test-unit: setup
 	$(BIN)/pytest tests/unit
