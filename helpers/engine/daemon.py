@@ -34,8 +34,26 @@ def answers() -> bool:
         return False
 
 
+PIDFILE = Path("/var/run/docker.pid")
+
+
+def remove_stale_pidfile() -> None:
+    """A dockerd that was killed leaves its pid file; a new one refuses to start while it names a live pid."""
+    try:
+        pid = int(PIDFILE.read_text().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        cmdline = b""
+    if b"dockerd" not in cmdline:
+        PIDFILE.unlink(missing_ok=True)
+
+
 def start_dockerd() -> int:
     """Start dockerd detached from this process, logging to DOCKERD_LOG; return its pid."""
+    remove_stale_pidfile()
     DOCKERD_LOG.parent.mkdir(parents=True, exist_ok=True)
     log = open(DOCKERD_LOG, "ab")
     proc = subprocess.Popen(
