@@ -489,12 +489,22 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         item(3, "Implement vulnerability scanning",
              bool(security_reports.get("phase3") and security_reports["phase3"].os.scanned) if security_reports else None,
              "phase-3 OS packages checked against Debian's security index"),
-        item(3, "Add multi-platform builds (amd64/arm64)", None, "see the phase-3 notebook's platform build"),
+        platform_item(project),
         item(3, "Consider distroless/minimal base images", size.get("phase3", 0) < size.get("phase2", 0)
              if {"phase2", "phase3"} <= set(size) else None,
              f"phase 3 {size.get('phase3', 0) / MB:.0f} MB vs phase 2 {size.get('phase2', 0) / MB:.0f} MB"),
     ]
     return pd.DataFrame(rows)
+
+
+def platform_item(project: Project) -> dict:
+    """The plan's multi-platform item, from the phase-3 platform builds (cached by the phase-3 notebook)."""
+    frame = platforms(project, "phase3")
+    ok = bool(len(frame)) and (frame["status"] == "ok").all()
+    skipped = frame["status"].str.startswith("skipped").any() if len(frame) else True
+    evidence = "; ".join(f"{r['platform']}: {r['status']}" for _, r in frame.iterrows())
+    return {"phase": 3, "item": "Add multi-platform builds (amd64/arm64)",
+            "verified": "yes" if ok else ("not measured" if skipped else "NO"), "evidence": evidence}
 
 
 def platforms(project: Project, variant: str = "phase3", fresh: bool = False) -> pd.DataFrame:
