@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import tree_hash
+from tests.integration.conftest import tree_hash
 
 from helpers import sample, store, timings
 

@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from conftest import TINY_BASE
+from tests.integration.conftest import TINY_BASE
 
 from helpers import cleanup
 from helpers.engine import buildkit
