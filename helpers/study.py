@@ -35,7 +35,16 @@ def findings_table(result) -> pd.DataFrame:
     if frame.empty:
         return frame
     cols = [c for c in ("line", "severity", "code", "category", "message", "fix") if c in frame.columns]
-    return frame[cols].reset_index(drop=True)
+    frame = frame[cols].reset_index(drop=True)
+    frame["message"] = frame["message"].map(relative_paths)
+    return frame
+
+
+def relative_paths(text: str) -> str:
+    """Paths inside this checkout shown relative to it: the same on every machine and clone."""
+    from helpers.paths import ROOT
+
+    return str(text).replace(f"{ROOT}/", "")
 
 
 def findings_by_category(result) -> pd.DataFrame:
