@@ -65,9 +65,10 @@ def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None 
                     (config["Healthcheck"].get("Test") or ["NONE"])[0] != "NONE"}
     with containers.started(tag) as container:
         container.reload()
-        if container.status == "running":
-            result["actual_uid"] = containers.actual_uid(container)
-        else:  # the image's command exited at once: ask a one-off container instead
+        uid = containers.actual_uid(container) if container.status == "running" else None
+        if uid is not None:
+            result["actual_uid"] = uid
+        else:  # the image's command exited (at once, or while we asked): ask a one-off container instead
             probe = containers.run(tag, ["cat", "/proc/self/status"])
             result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
         status, waited = containers.wait_health(container, health_timeout_s)

@@ -109,11 +109,16 @@ def actual_uid(container) -> int | None:
     Read from /proc inside the container, so it is the uid in the container's own namespace,
     whatever USER said; falls back to ``docker top`` where the image has no ``cat``.
     """
-    result = container.exec_run(["cat", "/proc/1/status"], user="0")
-    if result.exit_code == 0:
-        uid = parse_proc_status_uid(result.output.decode(errors="replace"))
-        if uid is not None:
-            return uid
-    top = container.top(ps_args="-o pid,uid")
+    import docker.errors
+
+    try:  # the command may exit between our look and our question: then there is no answer here
+        result = container.exec_run(["cat", "/proc/1/status"], user="0")
+        if result.exit_code == 0:
+            uid = parse_proc_status_uid(result.output.decode(errors="replace"))
+            if uid is not None:
+                return uid
+        top = container.top(ps_args="-o pid,uid")
+    except docker.errors.APIError:
+        return None
     rows = top.get("Processes") or []
     return int(rows[0][1]) if rows else None
