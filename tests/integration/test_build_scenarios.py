@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.integration.conftest import tree_hash
+from tests.integration.conftest import TINY_BASE, tree_hash
 
 from helpers import sample, store, timings
 
@@ -101,7 +101,7 @@ def test_a_dockerfiles_own_ignore_file_travels_with_it(engine, tiny_context, tmp
     dfdir = tmp_path / "variants"
     dfdir.mkdir()
     (dfdir / "Dockerfile.opt").write_text(textwrap.dedent(f"""\
-        FROM {__import__('conftest').TINY_BASE}
+        FROM {TINY_BASE}
         COPY . /ctx
         RUN test ! -e /ctx/secret.txt
         """))
