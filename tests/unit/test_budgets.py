@@ -23,3 +23,32 @@ def test_report_names_value_limit_and_broken_budgets():
     assert "FAIL  size_ratio: 0.72 <= 0.5" in text
     assert "PASS  speedup: 31 >= 10" in text
     assert text.splitlines()[-1] == "budgets: 1 of 2 hold; broken: size_ratio"
+
+
+def _measured(ran_steps_deps):
+    import pandas as pd
+    from types import SimpleNamespace
+
+    timings = pd.DataFrame([
+        {"variant": "phase2", "scenario": "deps", "status": "ok", "median_s": 16.0, "ran_steps": ran_steps_deps},
+    ])
+    runtime = {"phase2": {"actual_uid": 1000, "health": "healthy"}}
+    return SimpleNamespace(timings=timings, runtime=runtime, images={"phase2": object()})
+
+
+def _lint(*codes):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(findings=[SimpleNamespace(code=c) for c in codes])
+
+
+def test_phase2_budget_checks_cache_mounts_and_that_the_install_reran():
+    from helpers import phase_budgets
+
+    install = ["RUN --mount=type=cache,target=/root/.cache/pip pip install -c constraints.txt -r /tmp/deps.txt"]
+    text = phase_budgets.phase2(_measured(install), _lint())
+    assert text.splitlines()[-1] == "budgets: 6 of 6 hold"
+    text = phase_budgets.phase2(_measured(["COPY pyproject.toml ./"]), _lint("DO401", "DO604"))
+    assert "FAIL  phase2_cache_mount_findings: 1 == 0" in text
+    assert "FAIL  phase2_deps_change_reinstalls: false == true" in text
+    assert "FAIL  phase2_unpinned_findings: 1 == 0" in text
