@@ -28,8 +28,11 @@ def code_digest(modules: tuple[str, ...]) -> str:
 
 
 def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], compute, fresh: bool = False,
-           extra: str = ""):
-    """``compute()``'s result for this image and code, from the history file when it is there."""
+           extra: str = "", keep=None):
+    """``compute()``'s result for this image and code, from the history file when it is there.
+
+    ``keep(result)`` false means the result is returned but not stored (e.g. a health check that
+    timed out on a loaded machine is checked again next time rather than remembered)."""
     key = f"{kind}:{image_id}:{code_digest(modules)}:{extra}"
     with store.open_history(history) as hist:
         if not fresh:
@@ -38,6 +41,8 @@ def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], co
                 return found
     start = time.perf_counter()
     result = compute()
+    if keep is not None and not keep(result):
+        return result
     with store.open_history(history) as hist:
         hist.put_analysis(key, kind, image_id, result, time.perf_counter() - start)
     return result

@@ -46,6 +46,14 @@ def measure_archive(path: str | Path, dockerfile: str | Path | None = None, *, c
         return analyse(image, None, text, compressed=compressed, target=target)
 
 
+def runtime_passed(result: dict) -> bool:
+    """Whether every runtime check passed (a configured health check reached ``healthy``, the
+    smoke command passed): only then is the result worth remembering; a failure is checked again."""
+    health_ok = not result.get("healthcheck") or result.get("health") == "healthy"
+    smoke = result.get("smoke")
+    return health_ok and (smoke is None or bool(smoke.get("ok")))
+
+
 def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None = None,
                    health_timeout_s: float = 60) -> dict:
     """Start the image and check what only a running container shows.

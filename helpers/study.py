@@ -203,7 +203,7 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
         if runtime:
             checks[variant] = analysis_cache.cached(
                 project.history, "runtime", image_id, RUNTIME_CODE, fresh=fresh,
-                extra=" ".join(project.smoke or []),
+                extra=" ".join(project.smoke or []), keep=inspection.runtime_passed,
                 compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect))
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)

@@ -16,7 +16,7 @@ from helpers.variants.transform import Project, Skip
 
 NAME = "healthcheck"
 FIXES = ("DO606",)
-OPTIONS = "--interval=30s --timeout=5s --start-period=10s --retries=3"
+OPTIONS = "--interval=30s --timeout=10s --start-period=10s --retries=3"
 
 
 def health_module(project: Project) -> str | None:
