@@ -253,11 +253,28 @@ def parse_text(text: str, path: str | os.PathLike | None = None,
         where = f"{name}:{line}" if line else name
         raise DockerfileError(f"{where}: BuildKit's parser rejects this file: {exc}",
                               hint="fix the syntax at that line") from exc
+    except UnicodeDecodeError as exc:  # the parser cut a multi-byte character in its reply
+        line = _undecodable_line(lines)
+        where = f"{name}:{line}" if line else name
+        raise DockerfileError(f"{where}: BuildKit's parser cannot read the non-ASCII text in this instruction",
+                              hint="check that line's keyword and arguments (e.g. HEALTHCHECK needs CMD or NONE)") from exc
     model = Dockerfile(Path(path) if path else None, lines, [], [], {}, _directives(lines),
                        [(n, l.strip()) for n, l in enumerate(lines, start=1) if l.lstrip().startswith("#")], [])
     _build_stages(model, commands, dict(build_args or {}))
     _note_unsupported(model)
     return model
+
+
+def _undecodable_line(lines: list[str]) -> int | None:
+    """The first line the parser cannot return as text when given on its own."""
+    for number, line in enumerate(lines, start=1):
+        try:
+            buildkit_parser.parse_string(line + "\n")
+        except UnicodeDecodeError:
+            return number
+        except buildkit_parser.GoParseError:
+            continue
+    return None
 
 
 def parse_or_none(text: str, build_args: dict[str, str] | None = None) -> Dockerfile | None:

@@ -120,3 +120,10 @@ def test_any_input_gives_findings_or_a_dockopt_error(tmp_path_factory, text, raw
         return
     assert "DO000" not in result.codes(), [f.message for f in result.findings]
     assert all(f.line is None or f.line >= 1 for f in result.findings)
+
+
+def test_text_the_parser_cannot_return_names_its_line(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:bookworm\nRUN true\nHEALTHCHECK \u01a0\n")
+    with pytest.raises(DockerfileError, match=r"Dockerfile:3: BuildKit's parser cannot read"):
+        parse_dockerfile(path)
