@@ -92,3 +92,54 @@ def test_build_platforms_skips_arm64_of_an_amd64_only_pin_without_building(tmp_p
                                               setup=False, log=lambda msg: None)
     assert result.summary().startswith(f"skipped: its base {AMD_REF} is pinned to a digest of linux/amd64 only")
     assert not result.built and result.tag == ""
+
+
+class FakeImages:
+    """docker-py's ``images`` for a fake engine: tag -> Architecture (absent tags raise ImageNotFound)."""
+
+    def __init__(self, arches: dict[str, str]):
+        self.arches = arches
+
+    def get(self, tag):
+        import docker.errors
+
+        if tag not in self.arches:
+            raise docker.errors.ImageNotFound(tag)
+        return type("Image", (), {"attrs": {"Architecture": self.arches[tag]}})()
+
+
+PY, PY_ARM = "dockopt/python:3.11-bookworm", "dockopt/python:3.11-bookworm-arm64"
+MISSING_ARM = (f"no linux/arm64 base here ({PY_ARM} is missing; `dockopt base --platform linux/arm64` builds it, "
+               "then generate again)")
+
+
+@pytest.mark.parametrize("engine, expected", [
+    ({PY: "amd64", PY_ARM: "arm64"}, Pinned(LIST_REF, {"linux/amd64": AMD, "linux/arm64": ARM})),
+    ({PY: "amd64"}, Pinned(AMD_REF, {"linux/amd64": AMD}, MISSING_ARM)),
+    ({PY: "amd64", PY_ARM: "amd64"}, Pinned(AMD_REF, {"linux/amd64": AMD}, f"{PY_ARM} is labelled amd64, not arm64")),
+    ({"me/app:1": "amd64"}, Pinned("127.0.0.1:5959/me/app@" + AMD, {"linux/amd64": AMD},
+                                   "no linux/arm64 image of me/app:1 is known")),
+])
+def test_pin_platforms_lists_both_or_pins_amd64_and_says_why(monkeypatch, engine, expected):
+    """One digest per base: a manifest list where both platforms' images exist here, else the
+    amd64 image's own digest, with the reason the arm64 one is left out."""
+    from helpers.engine import base_images
+
+    tag = next(iter(engine))
+    own = {PY: AMD_REF, PY_ARM: f"127.0.0.1:5959/dockopt/python@{ARM}", "me/app:1": "127.0.0.1:5959/me/app@" + AMD}
+    host = base_images.debian_arch
+    monkeypatch.setattr(base_images, "debian_arch", lambda machine=None: host(machine or "x86_64"))  # an amd64 host
+    monkeypatch.setattr(registry.connect, "client", lambda: type("Cli", (), {"images": FakeImages(engine)})())
+    monkeypatch.setattr(registry, "pin", own.__getitem__)
+    listed = []
+    monkeypatch.setattr(registry, "pin_list", lambda tags, list_tag: listed.append((tags, list_tag)) or Pinned(
+        LIST_REF, {p: registry.split_pin(own[t])[1] for p, t in tags.items()}))
+    assert registry.pin_platforms(tag) == expected
+    assert listed == ([({"linux/amd64": PY, "linux/arm64": PY_ARM}, PY + "-multiarch")] if expected.is_list else [])
+
+
+def test_a_digest_pulled_from_a_real_registry_is_kept(monkeypatch):
+    monkeypatch.setattr(registry.connect, "client", lambda: None)
+    monkeypatch.setattr(registry, "pin", lambda tag: "registry.example/python@" + AMD)
+    pinned = registry.pin_platforms("registry.example/python:3.11")
+    assert pinned.ref == "registry.example/python@" + AMD and pinned.platforms == {}
