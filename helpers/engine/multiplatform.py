@@ -131,8 +131,8 @@ def unpinned_for(dockerfile: Path, platform: str) -> str:
         held = registry.platforms_of(ref)
         if held is not None and not any(base_images.arch_of(p) == arch for p in held):
             return (f"its base {ref} is pinned to a digest of {', '.join(held) or 'no platform'} only "
-                    f"(no {arch} base was there to pin when it was generated: `dockopt base --platform {platform}`, "
-                    "then generate it again)")
+                    f"(no {arch} image of it was there to pin when it was generated; for dockopt's own bases "
+                    f"`dockopt base --platform {platform}` builds one, then generate it again)")
     return ""
 
 

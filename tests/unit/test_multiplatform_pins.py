@@ -73,8 +73,8 @@ def test_pinned_bases_are_the_literal_digest_froms():
     ({LIST_REF: ["linux/amd64", "linux/arm64"], AMD_REF: ["linux/amd64"]}, "linux/amd64", ""),
     ({LIST_REF: None, AMD_REF: None}, "linux/arm64", ""),  # cannot tell: build, and let the build say
     ({LIST_REF: ["linux/amd64", "linux/arm64"], AMD_REF: ["linux/amd64"]}, "linux/arm64",
-     f"its base {AMD_REF} is pinned to a digest of linux/amd64 only (no arm64 base was there to pin when it was "
-     "generated: `dockopt base --platform linux/arm64`, then generate it again)"),
+     f"its base {AMD_REF} is pinned to a digest of linux/amd64 only (no arm64 image of it was there to pin when it was "
+     "generated; for dockopt's own bases `dockopt base --platform linux/arm64` builds one, then generate it again)"),
 ])
 def test_a_platform_the_pins_leave_out_says_why(tmp_path, monkeypatch, held, platform, reason):
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
