@@ -17,7 +17,7 @@ def run(args) -> int:
     build_args = dict(item.split("=", 1) for item in args.build_arg)
     results = derive_variants(context, dockerfile, args.out, smoke=args.smoke, build=not args.no_build,
                               expect=args.expect, healthcheck=args.healthcheck, code_file=args.code_file,
-                              build_args=build_args, rebuild=bool(args.code_file),
+                              build_args=build_args, rebuild=bool(args.code_file), tag_prefix=args.tag_prefix,
                               log=(lambda msg: print(f"  {msg}")) if not args.quiet else (lambda msg: None))
     failed = False
     for result in results:
@@ -35,6 +35,8 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
+    from helpers.variants.api import TAG_PREFIX
+
     parser = sub.add_parser("optimize", help="derive phase 1-3 Dockerfiles from the original, build and check them")
     parser.add_argument("--context", required=True, help="build context directory (never modified)")
     parser.add_argument("--dockerfile", help="the original Dockerfile (default: CONTEXT/Dockerfile)")
@@ -45,5 +47,7 @@ def register(sub) -> None:
     parser.add_argument("--code-file", help="context file whose content is changed to time a code-change rebuild")
     parser.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--no-build", action="store_true", help="write the files only (no engine: no digests, no pins)")
+    parser.add_argument("--tag-prefix", default=TAG_PREFIX,
+                        help=f"built images are tagged PREFIX/<context name>:<variant> (default: {TAG_PREFIX})")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)

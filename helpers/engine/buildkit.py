@@ -102,6 +102,21 @@ def find_client() -> BuildKitClient:
     return sorted(usable, key=lambda c: c.mode != "buildx")[0]
 
 
+def needs_loopback_registry(dockerfile: Path) -> None:
+    """Start dockopt's loopback registry when the Dockerfile builds FROM it.
+
+    A base pinned by a manifest list's digest is resolved through the registry on every build
+    (the engine stores per-platform images, never the list), so the registry must listen."""
+    from helpers.engine import registry
+
+    try:
+        text = Path(dockerfile).read_text(errors="replace")
+    except OSError:
+        return
+    if f"{registry.REGISTRY}/" in text:
+        registry.ensure_registry()
+
+
 def build(
     context: Path,
     dockerfile: Path,
@@ -118,6 +133,7 @@ def build(
 ) -> BuildResult:
     """Run one BuildKit build with plain progress; time it from start to exit."""
     client = client or find_client()
+    needs_loopback_registry(dockerfile)
     with tempfile.TemporaryDirectory(prefix="dockopt-iid-") as tmp:
         iidfile = Path(tmp) / "iid"
         argv = [*client.build_argv(), "--progress=plain", "-f", str(dockerfile), "-t", tag,

@@ -5,11 +5,13 @@ QEMU emulation, on base images of its own architecture. A tag on this engine hol
 platform, so each platform's image gets its own tag (``REPO:NAME-arm64``). An image counts as
 built for a platform only when the engine's inspect says that ``Architecture``, and as working
 only when its smoke command passes, run under the same emulation. A platform that cannot be
-had here is reported as "skipped: why", never faked.
+had here is reported as "skipped: why", never faked; so is a platform the Dockerfile's digest
+pins leave out (a base pinned to an amd64-only digest cannot give an arm64 image).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +114,28 @@ def build_one(cli, context: Path, dockerfile: Path, platform: str, tag: str, *,
                           error="" if passed else f"smoke command did not print {smoke_expect!r}\n{out}")
 
 
+def pinned_bases(text: str) -> list[str]:
+    """The ``FROM`` references pinned by a literal digest (build-arg ones are set per build)."""
+    refs = re.findall(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+@sha256:[0-9a-f]{64})\b", text, re.M | re.I)
+    return list(dict.fromkeys(r for r in refs if "$" not in r))
+
+
+def unpinned_for(dockerfile: Path, platform: str) -> str:
+    """Why the Dockerfile cannot build for ``platform`` as written ("" when it can, or cannot tell):
+    a base pinned to a loopback-registry digest that holds other platforms only. Building it
+    anyway would run the wrong architecture's base or fail; saying so is the honest result."""
+    from helpers.engine import registry
+
+    arch = base_images.arch_of(platform)
+    for ref in pinned_bases(Path(dockerfile).read_text(errors="replace")):
+        held = registry.platforms_of(ref)
+        if held is not None and not any(base_images.arch_of(p) == arch for p in held):
+            return (f"its base {ref} is pinned to a digest of {', '.join(held) or 'no platform'} only "
+                    f"(no {arch} image of it was there to pin when it was generated; for dockopt's own bases "
+                    f"`dockopt base --platform {platform}` builds one, then generate it again)")
+    return ""
+
+
 def build_platforms(
     context: Path,
     dockerfile: Path,
@@ -147,6 +171,10 @@ def build_platforms(
         status = emulation.ensure(arch, log=log) if setup else emulation.detect(arch)
         if not status.available:
             results.append(PlatformResult(platform, skipped=status.reason))
+            continue
+        uncovered = unpinned_for(dockerfile, platform)
+        if uncovered:
+            results.append(PlatformResult(platform, skipped=uncovered))
             continue
         native = base_images.tags_for(arch).native
         absent = [] if native or setup else base_images.missing(cli, arch)

@@ -126,7 +126,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
         original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, smoke, expect, log)
         if original.image_id:
             project.freeze = verify.freeze(original.image_id)
-        project.pin = registry.pin
+        project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
         results = generate(project, out_dir)
         results[0].__dict__.update({k: v for k, v in original.__dict__.items() if k not in ("name", "dockerfile", "text")})
         for result in results[1:]:

@@ -4,6 +4,12 @@ A tag can be moved to another image at any time; a digest cannot. The digest com
 ``helpers.engine.registry.pin`` (a loopback registry for locally built bases), so the pinned
 reference is one this engine can build from. ARGs that only named the base are dropped:
 the pin is the point, and a build arg would silently undo it.
+
+One Dockerfile has to build for every platform, so for a base that exists here for amd64 and
+arm64 the resolver (``registry.pin_platforms``) returns the digest of a manifest list over both;
+BuildKit picks the entry of the platform it builds for. The outcome line, which becomes the
+Dockerfile's header, names the list and each platform's own digest, or says which platform the
+pin leaves out and why. A resolver may also return a plain ``repo@sha256:...`` string.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ def apply(doc: Doc, project: Project) -> str:
         if "$" in base:
             raise Skip(f"FROM {stage.base}: the base depends on a build arg without a default")
         try:
-            ref = cache.get(base) or project.pin(base)
+            resolved = cache.get(base) or project.pin(base)
         except Exception as exc:  # noqa: BLE001 - docker and registry errors vary; the message says which image and why
             raise Skip(f"cannot resolve a digest for {base}: {getattr(exc, 'message', exc)}") from None
-        cache[base] = ref
+        cache[base] = resolved
+        ref = getattr(resolved, "ref", resolved)
         stage.set_from(ref)
-        pinned.append(f"{base} -> {ref}")
+        what = resolved.describe() if hasattr(resolved, "describe") else ""
+        pinned.append(f"{base} -> {ref}" + (f", {what}" if what else ""))
     if not pinned:
         raise Skip("every base is already pinned by digest (or is another stage)")
     used = " ".join(s.render() for st in doc.stages for s in [st.from_step, *st.steps])

@@ -43,7 +43,8 @@ class Project:
         dockerfile: the original Dockerfile (its name decides which ignore file is in force).
         healthcheck: a command (shell form) that tells whether the app is healthy; None to infer.
         freeze: ``pip freeze --all`` lines of the ORIGINAL image; None when it was not built.
-        pin: resolves an image reference to ``repo@sha256:...`` (the engine's registry.pin).
+        pin: resolves an image reference to ``repo@sha256:...``, as a string or a
+            ``registry.Pinned`` that also says which platforms it covers (``registry.pin_platforms``).
     """
 
     context_dir: Path

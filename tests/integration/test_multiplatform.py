@@ -6,6 +6,7 @@ recipe label says when to rebuild); the variant images are removed at the end.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +17,17 @@ from helpers import sample
 from helpers.engine import base_images as provision
 from helpers.engine import emulation, multiplatform, registry
 from helpers.engine.labels import LABEL, RECIPE_LABEL
+from helpers.variants import derive_variants
+from helpers.variants.verify import Workspace
 
 pytestmark = pytest.mark.engine
 
 ARM64 = "linux/arm64"
 REPO = "dockopt-platform/test-snsw"
+# A shared engine: another prefix keeps concurrent runs from removing each other's images.
+GENERATED_PREFIX = os.environ.get("DOCKOPT_TEST_PLATFORM_PREFIX", "dockopt-platform/generated")
+FLASK = Path(__file__).parent.parent / "fixtures" / "projects" / "flask_app"
+FLASK_SMOKE = "python -c \"from app import app; print(app.test_client().get('/health').data.decode())\""
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +140,48 @@ def test_platforms_command_prints_the_skip_reason(docker_client):
     assert proc.returncode == 0, proc.stderr
     assert "linux/riscv64" in proc.stdout
     assert "skipped: dockopt knows no QEMU handler for riscv64" in proc.stdout
+
+
+# A GENERATED phase 3 (not the hand-written reference) builds for arm64 from the same Dockerfile:
+# its bases are pinned by the digest of a manifest list over the amd64 and arm64 images.
+
+@pytest.fixture(scope="session")
+def generated_flask(arm64_bases, base_images, docker_client, tmp_path_factory):
+    """The smallest fixture project's variants, derived once the arm64 bases exist (so phase 3 pins
+    both platforms), and its phase 3 built for arm64 only: amd64 is built by derive_variants itself,
+    and BuildKit's cache makes the amd64 builds nearly free when test_variants_fixtures built them."""
+    out = tmp_path_factory.mktemp("flask-variants")
+    results = {r.name: r for r in derive_variants(FLASK, FLASK / "Dockerfile", out, smoke=FLASK_SMOKE, expect="ok",
+                                                   rebuild=False, tag_prefix=GENERATED_PREFIX)}
+    phase3 = results["phase3"]
+    with Workspace(FLASK) as ws:
+        ws.place({phase3.dockerfile.name: phase3.text, **{f.name: f.read_text() for f in phase3.files}})
+        (arm,) = multiplatform.build_platforms(
+            ws.root, ws.root / phase3.dockerfile.name, platforms=[ARM64], repo=GENERATED_PREFIX + "/flask_app",
+            name="phase3", smoke_command=shlex.split(FLASK_SMOKE), smoke_expect="ok", log=lambda msg: None)
+    yield results, arm
+    for tag in [r.tag for r in results.values()] + [arm.tag]:
+        if tag and docker_client.images.list(name=tag):
+            docker_client.images.remove(tag)
+
+
+def test_generated_phase3_pins_a_manifest_list_of_both_platforms(generated_flask):
+    phase3 = generated_flask[0]["phase3"]
+    assert phase3.ok and phase3.smoke_ok, phase3.error  # the amd64 build of the same Dockerfile
+    froms = [line.split()[1] for line in phase3.text.splitlines() if line.startswith("FROM ") and "@sha256:" in line]
+    assert len(froms) == 2, phase3.text
+    for ref in froms:
+        assert ref.startswith(registry.REGISTRY + "/")
+        assert sorted(registry.platforms_of(ref)) == ["linux/amd64", "linux/arm64"], ref
+    pin_line = next(line for line in phase3.text.splitlines() if line.startswith("# - digest_pin"))
+    assert pin_line.count("a manifest list of linux/amd64 sha256:") == 2 and pin_line.count("linux/arm64 sha256:") == 2
+
+
+def test_generated_phase3_builds_for_arm64_and_its_smoke_passes_under_emulation(generated_flask, docker_client):
+    arm = generated_flask[1]
+    assert arm.built and arm.error == "", arm.error
+    assert arm.emulated and arm.arch == "arm64" and arm.smoke_passed
+    assert docker_client.images.get(arm.tag).attrs["Architecture"] == "arm64"
+    out = docker_client.containers.run(arm.tag, ["python", "-c", "import platform, flask; print(platform.machine())"],
+                                       remove=True, labels={LABEL: "true"}, platform=ARM64).decode()
+    assert out.strip() == "aarch64"

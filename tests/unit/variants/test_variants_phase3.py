@@ -1,9 +1,13 @@
-"""Phase 3 transforms: minimal runtime base, digest pins resolved through a given resolver."""
+"""Phase 3 transforms: minimal runtime base, digest pins resolved through a given resolver (a plain
+digest, or a manifest list over amd64 and arm64 with each platform's digest named in the header)."""
 
 import pytest
 
 from variant_cases import dedent
-from helpers.variants import digest_pin, minimal_base
+from helpers.engine.registry import Pinned
+from helpers.variants import digest_pin, minimal_base, phases
+from helpers.variants.doc import Doc
+from helpers.variants.transform import Project
 
 TWO_STAGE = """
 ARG BASE_IMAGE={base}
@@ -80,3 +84,59 @@ def test_digest_pin_reports_an_unresolvable_base(run_transform):
 
     out = run_transform(digest_pin, "FROM python:3.11\n", pin=unreachable)
     assert out == "SKIP: cannot resolve a digest for python:3.11: python:3.11 is not on this engine"
+
+
+# Multi-platform pins: the resolver returns a registry.Pinned that says what its digest covers.
+
+LIST = "11" * 32
+AMD, ARM = "sha256:" + "a1" * 32, "sha256:" + "b2" * 32
+AMD_MIN, ARM_MIN = "sha256:" + "c3" * 32, "sha256:" + "d4" * 32
+NO_ARM = ("no linux/arm64 base here (dockopt/python:3.11-bookworm-arm64 is missing; "
+          "`dockopt base --platform linux/arm64` builds it, then generate again)")
+
+
+def both_platforms(ref: str) -> Pinned:
+    """A manifest list over the amd64 and arm64 images of each base, as registry.pin_platforms gives."""
+    amd, arm = (AMD_MIN, ARM_MIN) if ref.endswith("-minimal") else (AMD, ARM)
+    digest = "sha256:" + ("22" * 32 if ref.endswith("-minimal") else LIST)
+    return Pinned(f"127.0.0.1:5959/dockopt/python@{digest}", {"linux/amd64": amd, "linux/arm64": arm})
+
+
+def amd64_only(ref: str) -> Pinned:
+    """No arm64 base on this engine: the pin is the amd64 image's own digest, and says why."""
+    digest = AMD_MIN if ref.endswith("-minimal") else AMD
+    return Pinned(f"127.0.0.1:5959/dockopt/python@{digest}", {"linux/amd64": digest},
+                  NO_ARM.replace("3.11-bookworm-arm64", ref.split(":")[1] + "-arm64"))
+
+
+PHASE2 = TWO_STAGE.format(base="dockopt/python:3.11-bookworm")
+
+
+@pytest.mark.parametrize("resolver, builder, runtime, described", [
+    (both_platforms, f"sha256:{LIST}", "sha256:" + "22" * 32,
+     [f"dockopt/python:3.11-bookworm -> 127.0.0.1:5959/dockopt/python@sha256:{LIST}, "
+      f"a manifest list of linux/amd64 {AMD}, linux/arm64 {ARM}",
+      "dockopt/python:3.11-bookworm-minimal -> 127.0.0.1:5959/dockopt/python@sha256:" + "22" * 32 +
+      f", a manifest list of linux/amd64 {AMD_MIN}, linux/arm64 {ARM_MIN}"]),
+    (amd64_only, AMD, AMD_MIN,
+     [f"dockopt/python:3.11-bookworm -> 127.0.0.1:5959/dockopt/python@{AMD}, linux/amd64 {AMD} only ({NO_ARM})",
+      f"dockopt/python:3.11-bookworm-minimal -> 127.0.0.1:5959/dockopt/python@{AMD_MIN}, linux/amd64 {AMD_MIN} only "
+      f"({NO_ARM.replace('3.11-bookworm-arm64', '3.11-bookworm-minimal-arm64')})"]),
+])
+def test_phase3_pins_and_its_header_names_every_digest(tmp_path, resolver, builder, runtime, described):
+    """The generated phase 3: minimal runtime, both bases pinned, and the header says by what."""
+    (tmp_path / "Dockerfile").write_text(dedent(PHASE2))
+    project = Project(tmp_path, tmp_path / "Dockerfile", pin=resolver)
+    doc, outcomes = phases.derive(Doc.from_text(dedent(PHASE2)), "phase3", project, "Dockerfile.phase2")
+    text = doc.render()
+    froms = [line for line in text.splitlines() if line.startswith("FROM ")]
+    assert froms == [f"FROM 127.0.0.1:5959/dockopt/python@{builder} AS builder",
+                     f"FROM 127.0.0.1:5959/dockopt/python@{runtime} AS runtime"]
+    assert "ARG " not in text  # the base ARGs are gone: a build arg would undo the pin
+    pin_line = next(line for line in text.splitlines() if line.startswith("# - digest_pin"))
+    assert pin_line == "# - digest_pin [DO302, DO303]: " + "; ".join(described)
+
+
+def test_digest_pin_accepts_a_plain_string_resolver(run_transform):
+    out = run_transform(digest_pin, "FROM dockopt/python:3.11-bookworm\n", pin=fake_registry)
+    assert out.startswith("FROM 127.0.0.1:5959/dockopt/python@sha256:" + "ab" * 32)
