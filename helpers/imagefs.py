@@ -17,6 +17,7 @@ the security checks and the tests read recorded tarballs with the same code.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import tarfile
 from collections.abc import Callable, Iterator
@@ -142,17 +143,27 @@ def _pax(data: bytes) -> dict[str, str]:
 
 
 class _FileBlocks:
-    """Sequential reads from [start, end) of a seekable file; skipped contents are seeked over."""
+    """Sequential reads from [start, end) of a seekable file; skipped contents are seeked over.
+
+    A real file is read with ``os.pread``: one system call per header, where a buffered reader
+    would fill (and copy) a whole buffer for each 512-byte header scattered through the archive.
+    """
 
     def __init__(self, fh, start: int, end: int) -> None:
         self.fh, self.offset, self.end = fh, start, end
+        try:
+            self.fd = fh.fileno()
+        except (AttributeError, OSError):  # io.BytesIO and other in-memory files
+            self.fd = None
 
     def read(self, size: int) -> tuple[bytes, int]:
         """(up to size bytes, the offset they start at)."""
         at = self.offset
         size = max(0, min(size, self.end - at))
-        self.fh.seek(at)
         self.offset = at + size
+        if self.fd is not None:
+            return os.pread(self.fd, size, at), at
+        self.fh.seek(at)
         return self.fh.read(size), at
 
     def skip(self, size: int) -> None:
@@ -191,14 +202,20 @@ def parse_headers(blocks) -> Iterator[tuple[_Header, int]]:
         header = _Header()
         name = _text(block[0:100])
         prefix = _text(block[345:500]) if block[257:262] == b"ustar" else ""
-        header.name = pending.get("path") or (f"{prefix}/{name}" if prefix else name)
-        header.linkname = pending.get("linkpath") or _text(block[157:257])
-        header.size = int(pending["size"]) if "size" in pending else size
+        header.name = f"{prefix}/{name}" if prefix else name
+        header.linkname = _text(block[157:257])
+        header.size = size
         header.mode = _number(block[100:108])
-        header.uid = int(pending["uid"]) if "uid" in pending else _number(block[108:116])
-        header.gid = int(pending["gid"]) if "gid" in pending else _number(block[116:124])
+        header.uid = _number(block[108:116])
+        header.gid = _number(block[116:124])
         header.type = kind if kind != b"\0" else tarfile.REGTYPE
-        pending = {}
+        if pending:  # PAX or GNU records override the ustar fields
+            header.name = pending.get("path") or header.name
+            header.linkname = pending.get("linkpath") or header.linkname
+            header.size = int(pending["size"]) if "size" in pending else size
+            header.uid = int(pending["uid"]) if "uid" in pending else header.uid
+            header.gid = int(pending["gid"]) if "gid" in pending else header.gid
+            pending = {}
         blocks.skip((header.size + 511) // 512 * 512)
         yield header, data_at
 
