@@ -145,12 +145,16 @@ def _pax(data: bytes) -> dict[str, str]:
 class _FileBlocks:
     """Sequential reads from [start, end) of a seekable file; skipped contents are seeked over.
 
-    A real file is read with ``os.pread``: one system call per header, where a buffered reader
-    would fill (and copy) a whole buffer for each 512-byte header scattered through the archive.
+    A real file is read with ``os.pread`` into a small window: the headers of small files sit
+    close together, so one system call usually serves several, while a large file's contents
+    are jumped over without being read (a buffered reader would refill its buffer per header).
     """
+
+    WINDOW = 8 << 10
 
     def __init__(self, fh, start: int, end: int) -> None:
         self.fh, self.offset, self.end = fh, start, end
+        self.window, self.window_at = b"", -1
         try:
             self.fd = fh.fileno()
         except (AttributeError, OSError):  # io.BytesIO and other in-memory files
@@ -161,13 +165,20 @@ class _FileBlocks:
         at = self.offset
         size = max(0, min(size, self.end - at))
         self.offset = at + size
-        if self.fd is not None:
-            return os.pread(self.fd, size, at), at
-        self.fh.seek(at)
-        return self.fh.read(size), at
+        if self.fd is None:
+            self.fh.seek(at)
+            return self.fh.read(size), at
+        lo = at - self.window_at
+        if self.window_at < 0 or lo < 0 or lo + size > len(self.window):
+            self.window = os.pread(self.fd, min(max(size, self.WINDOW), self.end - at), at)
+            self.window_at, lo = at, 0
+        return self.window[lo:lo + size], at
 
     def skip(self, size: int) -> None:
         self.offset += size
+
+
+_LINKS = (tarfile.SYMTYPE, tarfile.LNKTYPE)
 
 
 def parse_headers(blocks) -> Iterator[tuple[_Header, int]]:
@@ -201,9 +212,9 @@ def parse_headers(blocks) -> Iterator[tuple[_Header, int]]:
             raise tarfile.HeaderError("sparse member")
         header = _Header()
         name = _text(block[0:100])
-        prefix = _text(block[345:500]) if block[257:262] == b"ustar" else ""
+        prefix = _text(block[345:500]) if block[345] and block[257:262] == b"ustar" else ""
         header.name = f"{prefix}/{name}" if prefix else name
-        header.linkname = _text(block[157:257])
+        header.linkname = _text(block[157:257]) if kind in _LINKS else ""  # classify reads it for links only
         header.size = size
         header.mode = _number(block[100:108])
         header.uid = _number(block[108:116])
