@@ -1,15 +1,18 @@
 """Benchmark dockopt's layer analysis against dive on the same images; writes bench/RESULTS.md.
 
-    PYTHONPATH=. python bench/layer_analysis.py [--repeats 3]
+    PYTHONPATH=. python bench/layer_analysis.py [--repeats 3] [--tag-prefix dockopt-speed/bench] [--save-mode]
 
 Images: the sample's original and phase 3, and a 1.9 GB one (the original plus 400 MB written
 and deleted). Each image has a twin built without its own layers' hidden waste, so the size
 difference is the *true* reclaimable figure both tools' waste counts are set against.
 
 Each tool runs as its own process under GNU time (wall time and peak resident memory of that
-process), in two modes: from the engine (each tool exports the image itself, as a user would
-run it) and from one ``docker save`` tarball (analysis alone). Runs alternate between the tools
-so load from other work on a shared machine hits both alike; medians and min-max are kept.
+process), in two modes: from the engine (each tool gets the image itself, as a user would run
+it: dockopt reads a local overlay2 engine's layer store, dive exports with docker save) and
+from one ``docker save`` tarball (analysis alone). ``--save-mode`` adds a third: from the engine
+with dockopt forced to export too (``--source save``, what a remote engine gets). Runs
+alternate between the tools so load from other work on a shared machine hits both alike;
+medians and min-max are kept.
 """
 
 from __future__ import annotations
@@ -63,12 +66,20 @@ class Timing:
         return statistics.median(self.peak_kib) / 1024
 
 
-def build_subjects() -> list[Subject]:
-    original = sample_images.build_variant("original").tag
-    phase3 = sample_images.build_variant("phase3").tag
+def build_subjects(prefix: str | None) -> list[Subject]:
+    """The images measured; with ``prefix`` every one is tagged ``PREFIX:NAME`` (BuildKit's cache
+    makes that a retag when the sample's variants were built before)."""
+    if prefix:
+        sample.ensure_weights()
+        original, phase3 = (buildkit.build(sample.SAMPLE_CONTEXT, sample.variant(n).dockerfile, f"{prefix}:{n}",
+                                           build_args=sample.build_args(sample.variant(n))).tag
+                            for n in ("original", "phase3"))
+    else:
+        original = sample_images.build_variant("original").tag
+        phase3 = sample_images.build_variant("phase3").tag
     context = sample.SAMPLE_CONTEXT
-    clean = "dockopt-measure/bench:original-clean"
-    big = "dockopt-measure/bench:original-big"
+    clean = f"{prefix or 'dockopt-measure/bench'}:original-clean"
+    big = f"{prefix or 'dockopt-measure/bench'}:original-big"
     buildkit.build(context, BENCH / "dockerfiles" / "original-clean.Dockerfile", clean)
     buildkit.build(context, BENCH / "dockerfiles" / "original-big.Dockerfile", big)
     return [
@@ -95,8 +106,8 @@ def timed(argv: list[str]) -> tuple[float, int, str]:
     return wall, peak, proc.stdout
 
 
-def dockopt_argv(subject: Subject, archive: Path | None) -> list[str]:
-    target = [str(archive), "--archive"] if archive else [subject.tag]
+def dockopt_argv(subject: Subject, archive: Path | None, source: str = "auto") -> list[str]:
+    target = [str(archive), "--archive"] if archive else [subject.tag, "--source", source]
     return [sys.executable, "-m", "helpers.cli", "inspect", *target, "--dockerfile", str(subject.dockerfile),
             "--json", "--no-compressed"]
 
@@ -106,11 +117,11 @@ def dive_argv(subject: Subject, archive: Path | None, out: Path) -> list[str]:
     return [DIVE, *source, "--json", str(out)]
 
 
-def run_mode(subject: Subject, archive: Path | None, repeats: int) -> dict:
+def run_mode(subject: Subject, archive: Path | None, repeats: int, source: str = "auto") -> dict:
     ours, theirs = Timing(), Timing()
     ours_json = dive_json = None
     for _ in range(repeats):
-        wall, peak, out = timed(dockopt_argv(subject, archive))
+        wall, peak, out = timed(dockopt_argv(subject, archive, source))
         ours.seconds.append(wall)
         ours.peak_kib.append(peak)
         ours_json = json.loads(out)
@@ -131,7 +142,11 @@ def span(t: Timing) -> str:
     return f"{t.median_s():.1f} s ({min(t.seconds):.1f}-{max(t.seconds):.1f})"
 
 
+MODES = {"engine": "from engine", "save": "from engine, dockopt via docker save", "archive": "from archive"}
+
+
 def write_results(rows: list[dict], repeats: int, info, load: tuple[float, float]) -> None:
+    sources = sorted({row[mode]["dockopt_json"].get("source", "?") for row in rows for mode in MODES if mode in row})
     lines = [
         "# Layer analysis: dockopt vs dive",
         "",
@@ -146,8 +161,14 @@ def write_results(rows: list[dict], repeats: int, info, load: tuple[float, float
         "the tool's process (GNU time)",
         "- dockopt: `dockopt inspect IMAGE --dockerfile F --json --no-compressed` (sizes, layers by line, "
         "waste by category, build tools, unwanted files); dive: `dive IMAGE --json OUT`",
-        "- *from engine*: each tool exports the image itself; *from archive*: both read the same "
-        "`docker save` tarball (analysis only)",
+        "- *from engine*: each tool gets the image from the engine itself, as a user runs it (dive exports "
+        "it with docker save; dockopt reads a local overlay2 engine's layer store, falling back to docker save); "
+        "*from engine, dockopt via docker save*: dockopt forced to export too (`--source save`, what a remote "
+        "engine gets); *from archive*: both read the same `docker save` tarball (analysis only)",
+        "- where dockopt read the layers (its JSON `source`): " + "; ".join(f"`{s}`" for s in sources),
+        "- dockopt's report from the engine equals its report from the archive (all figures but name, id, "
+        "source and the engine's Size): " + ", ".join(
+            f"{row['name']} {'yes' if row['same_report'] else 'NO'}" for row in rows),
         "",
         "## Speed and memory",
         "",
@@ -155,11 +176,11 @@ def write_results(rows: list[dict], repeats: int, info, load: tuple[float, float
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        for mode in ("engine", "archive"):
+        for mode in (m for m in MODES if m in row):
             r = row[mode]
             ours, theirs = r["dockopt"], r["dive"]
             lines.append(
-                f"| {row['name']} | {mb(row['size'])} | from {mode} | {span(ours)} | {span(theirs)} | "
+                f"| {row['name']} | {mb(row['size'])} | {MODES[mode]} | {span(ours)} | {span(theirs)} | "
                 f"{theirs.median_s() / ours.median_s():.2f}x | {ours.median_mib():.0f} MiB | "
                 f"{theirs.median_mib():.0f} MiB | {theirs.median_mib() / ours.median_mib():.2f}x |")
     lines += [
@@ -194,9 +215,13 @@ def write_results(rows: list[dict], repeats: int, info, load: tuple[float, float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tag-prefix", help="tag the measured images PREFIX:NAME (default: the tests' sample "
+                        "tags and dockopt-measure/bench)")
+    parser.add_argument("--save-mode", action="store_true",
+                        help="also time dockopt forced to export with docker save (--source save)")
     args = parser.parse_args()
     info = connect.describe(connect.client())
-    subjects = build_subjects()
+    subjects = build_subjects(args.tag_prefix)
     WORK.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()[0]
     rows = []
@@ -205,6 +230,7 @@ def main() -> int:
         size = images.inspect(subject.tag)["Size"]
         truth = size - images.inspect(subject.twin_tag)["Size"]
         engine = run_mode(subject, None, args.repeats)
+        saving = run_mode(subject, None, args.repeats, source="save") if args.save_mode else None
         archive = WORK / f"{subject.name}.tar"
         try:
             images.save(subject.tag, archive)
@@ -217,15 +243,23 @@ def main() -> int:
             "own_hidden": report["hidden_bytes"] - _base_hidden(report), "all_hidden": report["hidden_bytes"],
             "reclaimable": report["reclaimable_bytes"], "by_category": report["waste_by_category"],
             "dive_wasted": offline["dive_json"]["image"]["inefficientBytes"],
-            "engine": engine, "archive": offline,
+            "same_report": comparable(engine["dockopt_json"]) == comparable(report),
+            "engine": engine, "archive": offline, **({"save": saving} if saving else {}),
         })
-        for mode in ("engine", "archive"):
+        for mode in (m for m in MODES if m in rows[-1]):
             r = rows[-1][mode]
             print(f"   {mode:8} dockopt {span(r['dockopt'])} {r['dockopt'].median_mib():.0f} MiB | "
                   f"dive {span(r['dive'])} {r['dive'].median_mib():.0f} MiB", flush=True)
     write_results(rows, args.repeats, info, (load_start, os.getloadavg()[0]))
     print(f"wrote {RESULTS}")
     return 0
+
+
+def comparable(report: dict) -> dict:
+    """A report without what differs by where it was read: name, id, source, the engine's Size."""
+    data = {k: v for k, v in report.items() if k not in ("tag", "image_id", "source")}
+    data["sizes"] = {k: v for k, v in report["sizes"].items() if k != "uncompressed_bytes"}
+    return data
 
 
 def _base_hidden(report: dict) -> int:

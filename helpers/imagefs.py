@@ -17,6 +17,7 @@ the security checks and the tests read recorded tarballs with the same code.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import tarfile
 from collections.abc import Callable, Iterator
@@ -72,13 +73,18 @@ class Entry:
 
 def normalise(name: str) -> str:
     """Archive member names come as "./usr/bin", "usr/bin/" or "/usr/bin": one spelling for all."""
+    plain = name[2:] if name.startswith("./") else name
+    plain = plain.strip("/")
+    if plain and "//" not in plain and "/." not in "/" + plain:  # no ".", ".." or empty part: nothing to fold
+        return "/" + plain
     return "/" + posixpath.normpath("/" + name).lstrip("/")
 
 
 def classify(info: tarfile.TarInfo) -> Entry:
     path = normalise(info.name)
-    base = posixpath.basename(path)
-    parent = posixpath.dirname(path)
+    cut = path.rfind("/")
+    base = path[cut + 1:]
+    parent = path[:cut] or "/"
     common = dict(size=0, mode=info.mode, uid=info.uid, gid=info.gid)
     if base == OPAQUE_MARKER:
         return Entry(parent, OPAQUE, **common)
@@ -113,6 +119,13 @@ class _Header:
         return self.type == tarfile.LNKTYPE
 
 
+def _number(field: bytes) -> int:
+    """A numeric header field: tarfile.nti, with a fast path for the usual NUL-terminated octal."""
+    if field[0] in (0o200, 0o377):
+        return tarfile.nti(field)
+    return int(field.split(b"\0", 1)[0].strip() or b"0", 8)
+
+
 def _text(field: bytes) -> str:
     return field.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
 
@@ -129,26 +142,65 @@ def _pax(data: bytes) -> dict[str, str]:
     return records
 
 
-def fast_headers(fh, start: int, end: int) -> Iterator[tuple[_Header, int]]:
-    """(header, data offset) for each member of an uncompressed tar stored at [start, end) of fh.
+class _FileBlocks:
+    """Sequential reads from [start, end) of a seekable file; skipped contents are seeked over.
 
-    tarfile's pure-Python header parsing dominates a layer scan; this reads only the 512-byte
-    headers (seeking over contents) and handles what image layers use: ustar, PAX ``x``/``g``
-    records and GNU long names. Anything else (sparse files) falls back to tarfile's parser.
+    A real file is read with ``os.pread`` into a small window: the headers of small files sit
+    close together, so one system call usually serves several, while a large file's contents
+    are jumped over without being read (a buffered reader would refill its buffer per header).
     """
-    offset, pending = start, {}
-    while offset + 512 <= end:
-        fh.seek(offset)
-        block = fh.read(512)
-        if block.count(0) == 512:
+
+    WINDOW = 8 << 10
+
+    def __init__(self, fh, start: int, end: int) -> None:
+        self.fh, self.offset, self.end = fh, start, end
+        self.window, self.window_at = b"", -1
+        try:
+            self.fd = fh.fileno()
+        except (AttributeError, OSError):  # io.BytesIO and other in-memory files
+            self.fd = None
+
+    def read(self, size: int) -> tuple[bytes, int]:
+        """(up to size bytes, the offset they start at)."""
+        at = self.offset
+        size = max(0, min(size, self.end - at))
+        self.offset = at + size
+        if self.fd is None:
+            self.fh.seek(at)
+            return self.fh.read(size), at
+        lo = at - self.window_at
+        if self.window_at < 0 or lo < 0 or lo + size > len(self.window):
+            self.window = os.pread(self.fd, min(max(size, self.WINDOW), self.end - at), at)
+            self.window_at, lo = at, 0
+        return self.window[lo:lo + size], at
+
+    def skip(self, size: int) -> None:
+        self.offset += size
+
+
+_LINKS = (tarfile.SYMTYPE, tarfile.LNKTYPE)
+
+
+def parse_headers(blocks) -> Iterator[tuple[_Header, int]]:
+    """(header, data offset) for each member of an uncompressed tar read through ``blocks``.
+
+    ``blocks`` has ``read(n) -> (bytes, offset)`` and ``skip(n)``: a window onto an archive
+    (``_FileBlocks``) or a layer's tar-split record (``helpers.layerstore``), where contents are
+    absent and only skipped. tarfile's pure-Python header parsing dominates a layer scan; this
+    reads only the 512-byte headers and handles what image layers use: ustar, PAX ``x``/``g``
+    records and GNU long names. Anything else (sparse files) raises ``tarfile.HeaderError``.
+    """
+    pending = {}
+    while True:
+        block, offset = blocks.read(512)
+        if len(block) < 512 or block.count(0) == 512:
             return
         kind = block[156:157]
-        size = tarfile.nti(block[124:136])
+        size = _number(block[124:136])
         data_at = offset + 512
-        offset = data_at + (size + 511) // 512 * 512
         if kind in (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
-            fh.seek(data_at)
-            data = fh.read(size)
+            data = blocks.read(size)[0]
+            blocks.skip((size + 511) // 512 * 512 - size)
             if kind == tarfile.XHDTYPE:
                 pending.update(_pax(data))
             elif kind == tarfile.GNUTYPE_LONGNAME:
@@ -160,18 +212,28 @@ def fast_headers(fh, start: int, end: int) -> Iterator[tuple[_Header, int]]:
             raise tarfile.HeaderError("sparse member")
         header = _Header()
         name = _text(block[0:100])
-        prefix = _text(block[345:500]) if block[257:262] == b"ustar" else ""
-        header.name = pending.get("path") or (f"{prefix}/{name}" if prefix else name)
-        header.linkname = pending.get("linkpath") or _text(block[157:257])
-        header.size = int(pending["size"]) if "size" in pending else size
-        header.mode = tarfile.nti(block[100:108])
-        header.uid = int(pending["uid"]) if "uid" in pending else tarfile.nti(block[108:116])
-        header.gid = int(pending["gid"]) if "gid" in pending else tarfile.nti(block[116:124])
+        prefix = _text(block[345:500]) if block[345] and block[257:262] == b"ustar" else ""
+        header.name = f"{prefix}/{name}" if prefix else name
+        header.linkname = _text(block[157:257]) if kind in _LINKS else ""  # classify reads it for links only
+        header.size = size
+        header.mode = _number(block[100:108])
+        header.uid = _number(block[108:116])
+        header.gid = _number(block[116:124])
         header.type = kind if kind != b"\0" else tarfile.REGTYPE
-        if "size" in pending:
-            offset = data_at + (header.size + 511) // 512 * 512
-        pending = {}
+        if pending:  # PAX or GNU records override the ustar fields
+            header.name = pending.get("path") or header.name
+            header.linkname = pending.get("linkpath") or header.linkname
+            header.size = int(pending["size"]) if "size" in pending else size
+            header.uid = int(pending["uid"]) if "uid" in pending else header.uid
+            header.gid = int(pending["gid"]) if "gid" in pending else header.gid
+            pending = {}
+        blocks.skip((header.size + 511) // 512 * 512)
         yield header, data_at
+
+
+def fast_headers(fh, start: int, end: int) -> Iterator[tuple[_Header, int]]:
+    """(header, data offset) for each member of an uncompressed tar stored at [start, end) of fh."""
+    return parse_headers(_FileBlocks(fh, start, end))
 
 
 class _Tee:

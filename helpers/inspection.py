@@ -12,24 +12,42 @@ from helpers.measure.report import ImageReport
 
 
 def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed: bool = True,
-                  target: str | None = None) -> ImageReport:
+                  target: str | None = None, source: str = "auto") -> ImageReport:
     """Sizes, layers by Dockerfile line, reclaimable bytes, build tools, unwanted files, user.
 
     Args:
         tag: an image in the engine.
         dockerfile: the Dockerfile that built it, to attribute each layer to its line.
         compressed: also gzip every layer (level 6) for the size a registry stores; costs a
-            full read of the image (about 10 s per GB here).
+            full read of the image (about 10 s per GB here) and needs the layer tars, so the
+            image is exported with ``docker save``.
         target: the stage built, if not the last.
+        source: ``auto`` reads the layers from the engine's overlay2 layer store when it can
+            (a local engine, readable data root, no compressed size asked for) and exports
+            the image with ``docker save`` otherwise; ``save`` always exports. Both give the
+            same entries; ``report.source`` says which was used and, for a fallback, why.
     """
     from helpers.engine import images
-    from helpers.imagefs import SavedImage
     from helpers.measure.report import analyse
 
     text = Path(dockerfile).read_text() if dockerfile else None
-    inspect = images.inspect(tag)
-    with images.saved(tag) as path, SavedImage(path) as image:
-        report = analyse(image, inspect, text, compressed=compressed, target=target)
+    inspect = images.inspect_local(tag) or images.inspect(tag)
+    report, why = None, "asked for" if source == "save" else "the compressed size needs the layer tars"
+    if source == "auto" and not compressed:
+        from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable
+
+        try:
+            with LayerStoreImage(inspect) as image:
+                report = analyse(image, inspect, text, compressed=False, target=target)
+            report.source = image.source
+        except LayerStoreUnavailable as exc:
+            why = str(exc)
+    if report is None:
+        from helpers.imagefs import SavedImage
+
+        with images.saved(tag) as path, SavedImage(path) as image:
+            report = analyse(image, inspect, text, compressed=compressed, target=target)
+        report.source = f"docker save ({why})"
     report.tag = tag
     return report
 
@@ -43,7 +61,9 @@ def measure_archive(path: str | Path, dockerfile: str | Path | None = None, *, c
 
     text = Path(dockerfile).read_text() if dockerfile else None
     with SavedImage(path) as image:
-        return analyse(image, None, text, compressed=compressed, target=target)
+        report = analyse(image, None, text, compressed=compressed, target=target)
+    report.source = "docker save archive"
+    return report
 
 
 def runtime_passed(result: dict) -> bool:

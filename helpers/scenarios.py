@@ -310,7 +310,7 @@ class Session:
 
         try:
             self.cli.images.remove(self.target.image_tag() + "-edited", noprune=False)
-        except docker.errors.APIError:
+        except (docker.errors.APIError, OSError):  # OSError: the engine went away (requests' ConnectionError)
             pass
         try:
             self.cli.images.prune(filters={"dangling": True, "label": f"{RUN_LABEL}={self.run_label}"})

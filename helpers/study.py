@@ -18,7 +18,7 @@ from helpers.lint import lint_dockerfile
 from helpers.project import Project
 
 MB = 1_000_000
-IMAGE_CODE = ("inspection.py", "imagefs.py", "measure", "engine/images.py")
+IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine/images.py")
 RUNTIME_CODE = ("inspection.py", "engine/containers.py")
 
 

@@ -18,6 +18,7 @@ def human(n: int | None) -> str:
 def print_text(report, runtime: dict | None) -> None:
     s = report.sizes
     print(f"image        {report.tag}  {report.image_id[:19]}")
+    print(f"read from    {report.source}")
     print(f"size         {human(s.uncompressed_bytes)} uncompressed, {human(s.compressed_bytes)} compressed "
           f"(gzip -{s.gzip_level}), {s.layer_count} layers")
     print(f"reclaimable  {human(report.reclaimable_bytes)} ({human(report.hidden_bytes)} hidden by later layers)")
@@ -29,14 +30,14 @@ def print_text(report, runtime: dict | None) -> None:
           f"{tools.header_files} headers, {len(tools.packages)} build-only packages")
     print(f"user         {report.user or 'root (none configured)'} (uid {report.user_uid})")
     print(f"healthcheck  {'yes' if report.healthcheck else 'none'}")
-    if len(report.unwanted):
+    if report.unwanted_rows:
         print("unwanted")
-        for row in report.unwanted.head(10).itertuples():
-            print(f"  {row.kind:14} {human(row.bytes):>10}  {row.path}{'' if row.visible else ' (deleted later)'}")
+        for row in report.unwanted_rows[:10]:
+            print(f"  {row['kind']:14} {human(row['bytes']):>10}  {row['path']}{'' if row['visible'] else ' (deleted later)'}")
     print("layers")
-    for row in report.layers.itertuples():
-        line = f"L{row.line}" if row.line is not None and str(row.line) != "<NA>" else row.stage
-        print(f"  {row.layer:>3} {human(row.size_bytes):>10}  {line:>10}  {row.instruction[:70]}")
+    for row in report.layer_rows:
+        line = f"L{row['line']}" if row["line"] is not None else row["stage"]
+        print(f"  {row['layer']:>3} {human(row['size_bytes']):>10}  {line:>10}  {row['instruction'][:70]}")
     if runtime:
         print("runtime      " + json.dumps(runtime))
 
@@ -48,7 +49,7 @@ def run(args) -> int:
     if args.archive:
         report = measure_archive(args.image, args.dockerfile, compressed=compressed)
     else:
-        report = measure_image(args.image, args.dockerfile, compressed=compressed)
+        report = measure_image(args.image, args.dockerfile, compressed=compressed, source=args.source)
     runtime = runtime_checks(args.image) if args.runtime and not args.archive else None
     if args.json:
         data = report.summary()
@@ -69,6 +70,9 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--no-compressed", action="store_true",
                         help="skip the compressed (registry) size, which gzips every layer")
+    parser.add_argument("--source", choices=("auto", "save"), default="auto",
+                        help="where to read the layers: auto = the engine's overlay2 layer store when it is "
+                        "local and readable (else docker save); save = always export with docker save")
     parser.add_argument("--runtime", action="store_true",
                         help="also start a container: actual uid, health status")
     parser.set_defaults(func=run)

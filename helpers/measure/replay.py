@@ -15,7 +15,6 @@ instead, which also counts each symlink's target length: ``symlink_bytes`` keeps
 
 from __future__ import annotations
 
-import posixpath
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,6 +82,11 @@ class Replay:
         return None if any(s is None for s in sizes) else sum(sizes)
 
 
+def _parent(path: str) -> str:
+    """posixpath.dirname for the normalised absolute paths entries carry, without its overhead."""
+    return path[:path.rfind("/")] or "/"
+
+
 class _Tree:
     """Paths with a child index, so deleting a directory finds its contents without a full scan."""
 
@@ -93,7 +97,7 @@ class _Tree:
 
     def put(self, path: str, placed: Placed, data: bytes | None) -> None:
         if path not in self.placed and path != "/":
-            self.children.setdefault(posixpath.dirname(path), set()).add(path)
+            self.children.setdefault(_parent(path), set()).add(path)
         self.placed[path] = placed
         if data is not None:
             self.captured[path] = data
@@ -111,7 +115,7 @@ class _Tree:
     def remove(self, path: str) -> Placed | None:
         placed = self.placed.pop(path, None)
         if placed is not None and path != "/":
-            siblings = self.children.get(posixpath.dirname(path))
+            siblings = self.children.get(_parent(path))
             if siblings:
                 siblings.discard(path)
         self.children.pop(path, None)

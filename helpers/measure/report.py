@@ -3,13 +3,15 @@
 ``analyse`` makes one pass over the layers (two reads of nothing: contents are skipped by
 seeking unless a compressed size is asked for) and derives everything else from the replayed
 filesystem, so a notebook, the CLI and the tests see the same numbers.
+
+The tables are kept as rows and turned into DataFrames on first use: pandas costs about 60 MB
+of memory and most of a second to import, which ``dockopt inspect`` never needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-
-import pandas as pd
+from functools import cached_property
 
 from helpers.imagefs import Entry, SavedImage
 from helpers.measure import attribution, build_tools, dpkg, unwanted, waste
@@ -35,55 +37,75 @@ class ImageReport:
     """What an image is made of and what it carries that it does not need.
 
     DataFrames: ``layers`` (one row per layer, with the Dockerfile line that made it),
-    ``waste`` (one row per reclaimable file), ``unwanted`` (files or folders that should not ship).
+    ``waste`` (one row per reclaimable file), ``unwanted`` (files or folders that should not ship);
+    each built on first use from its rows (``layer_rows``, ``waste_rows``, ``unwanted_rows``:
+    lists of dicts, in the same order).
     """
 
     tag: str
     image_id: str
     sizes: Sizes
-    layers: pd.DataFrame
-    waste: pd.DataFrame
-    unwanted: pd.DataFrame
+    layer_rows: list[dict]
+    waste_rows: list[dict]
+    unwanted_rows: list[dict]
     build_tools: build_tools.BuildTools
     user: str  # as configured (USER); "" means root
     user_uid: int | None  # that user's uid per the image's /etc/passwd (None if it cannot tell)
     healthcheck: dict | None  # the configured HEALTHCHECK, None if absent or NONE
     waste_by_category: dict[str, int] = field(default_factory=dict)
+    source: str = ""  # where the layers were read from: the engine's layer store or a docker save tarball
+
+    @cached_property
+    def layers(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.layer_rows).astype({"line": "Int64"})
+
+    @cached_property
+    def waste(self):
+        import pandas as pd
+
+        if not self.waste_rows:
+            return pd.DataFrame(columns=WASTE_COLUMNS)
+        return pd.DataFrame(self.waste_rows, columns=WASTE_COLUMNS).astype({"line": "Int64"})
+
+    @cached_property
+    def unwanted(self):
+        import pandas as pd
+
+        if not self.unwanted_rows:
+            return pd.DataFrame(columns=UNWANTED_COLUMNS)
+        return pd.DataFrame(self.unwanted_rows, columns=UNWANTED_COLUMNS).astype({"line": "Int64"})
 
     @property
     def reclaimable_bytes(self) -> int:
-        return int(self.waste["bytes"].sum()) if len(self.waste) else 0
+        return sum(r["bytes"] for r in self.waste_rows)
 
     @property
     def base_image_bytes(self) -> int:
         """The part of the reclaimable bytes stored in the base image's layers (not this Dockerfile's)."""
-        if not len(self.waste):
-            return 0
-        return int(self.waste.loc[self.waste["stage"] == attribution.BASE, "bytes"].sum())
+        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE)
 
     @property
     def hidden_in_base_image_bytes(self) -> int:
         """Hidden bytes stored in the base image's layers: a rebuild of this Dockerfile cannot reclaim them."""
-        if not len(self.waste):
-            return 0
-        rows = (self.waste["stage"] == attribution.BASE) & (self.waste["kind"] == waste.HIDDEN)
-        return int(self.waste.loc[rows, "bytes"].sum())
+        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE and r["kind"] == waste.HIDDEN)
 
     @property
     def hidden_bytes(self) -> int:
-        return int(self.waste.loc[self.waste["kind"] == waste.HIDDEN, "bytes"].sum()) if len(self.waste) else 0
+        return sum(r["bytes"] for r in self.waste_rows if r["kind"] == waste.HIDDEN)
 
     def summary(self) -> dict:
         """A JSON-ready dict of the headline figures (no per-file rows)."""
         return {
-            "tag": self.tag, "image_id": self.image_id, "sizes": asdict(self.sizes),
+            "tag": self.tag, "image_id": self.image_id, "source": self.source, "sizes": asdict(self.sizes),
             "reclaimable_bytes": self.reclaimable_bytes, "hidden_bytes": self.hidden_bytes,
             "reclaimable_in_base_image_bytes": self.base_image_bytes,
             "hidden_in_base_image_bytes": self.hidden_in_base_image_bytes,
             "waste_by_category": self.waste_by_category, "build_tools": self.build_tools.as_dict(),
             "user": self.user, "user_uid": self.user_uid, "healthcheck": self.healthcheck,
-            "unwanted": self.unwanted.drop(columns=["layer"]).to_dict("records") if len(self.unwanted) else [],
-            "layers": self.layers.drop(columns=["diff_id"]).to_dict("records"),
+            "unwanted": [{k: v for k, v in r.items() if k != "layer"} for r in self.unwanted_rows],
+            "layers": [{k: v for k, v in r.items() if k != "diff_id"} for r in self.layer_rows],
         }
 
 
@@ -112,7 +134,11 @@ def healthcheck_of(config: dict) -> dict | None:
     return check
 
 
-def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> pd.DataFrame:
+WASTE_COLUMNS = ["path", "bytes", "category", "kind", "layer", "by_layer", "line", "stage", "instruction"]
+UNWANTED_COLUMNS = ["path", "kind", "bytes", "files", "visible", "layer", "line"]
+
+
+def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> list[dict]:
     rows = []
     for fact in result.layers:
         maker = fact.layer.history
@@ -125,24 +151,31 @@ def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> 
             "stage": who.stage if who else attribution.BASE, "instruction": who.instruction if who else "",
             "diff_id": fact.layer.diff_id,
         })
-    return pd.DataFrame(rows).astype({"line": "Int64"})
+    return rows
 
 
-def waste_table(found: list[waste.WasteItem], layers: pd.DataFrame) -> pd.DataFrame:
-    columns = ["path", "bytes", "category", "kind", "layer", "by_layer", "line", "stage", "instruction"]
-    if not found:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame([vars(i) for i in found])  # asdict() deep-copies: slow for 10^4 rows
-    frame = frame.merge(layers[["layer", "line", "stage", "instruction"]], on="layer", how="left")
-    return frame[columns].sort_values("bytes", ascending=False, kind="stable").reset_index(drop=True)
+def waste_table(found: list[waste.WasteItem], layers: list[dict]) -> list[dict]:
+    """One row per reclaimable file with its layer's line, stage and instruction; largest first."""
+    by_layer = {r["layer"]: r for r in layers}
+    rows = []
+    for item in found:  # vars(), not asdict(): asdict() deep-copies, slow for 10^4 rows
+        row = dict.fromkeys(WASTE_COLUMNS)
+        row.update(vars(item))
+        made = by_layer.get(item.layer)
+        if made is not None:
+            row.update(line=made["line"], stage=made["stage"], instruction=made["instruction"])
+        rows.append(row)
+    rows.sort(key=lambda r: r["bytes"], reverse=True)  # stable: ties keep the order found
+    return rows
 
 
-def unwanted_table(found: list[unwanted.Unwanted], layers: pd.DataFrame) -> pd.DataFrame:
-    columns = ["path", "kind", "bytes", "files", "visible", "layer", "line"]
-    if not found:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame([asdict(u) for u in found]).merge(layers[["layer", "line"]], on="layer", how="left")
-    return frame[columns].sort_values("bytes", ascending=False, kind="stable").reset_index(drop=True)
+def unwanted_table(found: list[unwanted.Unwanted], layers: list[dict]) -> list[dict]:
+    lines = {r["layer"]: r["line"] for r in layers}
+    rows = [{**{k: v for k, v in asdict(u).items() if k in UNWANTED_COLUMNS}, "line": lines.get(u.layer)}
+            for u in found]
+    rows = [{k: r[k] for k in UNWANTED_COLUMNS} for r in rows]
+    rows.sort(key=lambda r: r["bytes"], reverse=True)
+    return rows
 
 
 def analyse(
@@ -186,9 +219,9 @@ def analyse(
     image_id = (inspect or {}).get("Id", "")
     tag = ((inspect or {}).get("RepoTags") or image.repo_tags or [""])[0]
     return ImageReport(
-        tag=tag, image_id=image_id, sizes=sizes, layers=layers,
-        waste=waste_table(found, layers),
-        unwanted=unwanted_table(unwanted.find(result, weight_threshold), layers),
+        tag=tag, image_id=image_id, sizes=sizes, layer_rows=layers,
+        waste_rows=waste_table(found, layers),
+        unwanted_rows=unwanted_table(unwanted.find(result, weight_threshold), layers),
         build_tools=tools, user=user,
         user_uid=uid_of(user, passwd.decode(errors="replace") if passwd else None),
         healthcheck=healthcheck_of(config), waste_by_category=waste.by_category(found),

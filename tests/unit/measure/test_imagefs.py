@@ -78,3 +78,31 @@ def test_not_a_docker_save_archive(tmp_path):
         pass
     with pytest.raises(ImageArchiveError):
         SavedImage(path)
+
+
+@pytest.mark.parametrize("form", ["pax", "ustar"])
+def test_fast_headers_match_tarfile_across_read_windows(tmp_path, form):
+    """Headers found through the pread window equal tarfile's, whatever falls on a window edge
+    (long names as PAX records or as ustar prefixes, symlinks and hard links included)."""
+    import io
+    import tarfile
+
+    from helpers.imagefs import classify, fast_headers
+
+    path = tmp_path / "layer.tar"
+    sizes = [0, 1, 511, 512, 513, 30000, 8 << 10, (8 << 10) - 512, 70000, 5, 0, 100000, 17]
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT if form == "pax" else tarfile.USTAR_FORMAT) as tar:
+        for i, size in enumerate(sizes * 4):
+            info = tarfile.TarInfo(f"{'long-directory/' * 8 if i % 7 == 0 else ''}dir/file{i}")
+            if i % 5 == 1:
+                info.type, info.linkname = (tarfile.SYMTYPE, "file0") if i % 2 else (tarfile.LNKTYPE, "dir/file0")
+                tar.addfile(info)
+                continue
+            info.size = size
+            tar.addfile(info, io.BytesIO(b"x" * size))
+    with open(path, "rb") as fh:
+        ours = [classify(h) for h, _ in fast_headers(fh, 0, path.stat().st_size)]
+    with tarfile.open(path) as tar:
+        theirs = [classify(info) for info in tar]
+    assert ours == theirs and len(ours) == len(sizes) * 4
+    assert {e.type for e in ours} == {"file", "symlink", "hardlink"} and any(len(e.path) > 100 for e in ours)
