@@ -1,6 +1,6 @@
 """Benchmark dockopt's layer analysis against dive on the same images; writes bench/RESULTS.md.
 
-    PYTHONPATH=. python bench/layer_analysis.py [--repeats 3] [--tag-prefix dockopt-speed/bench] [--save-mode]
+    PYTHONPATH=. python bench/layer_analysis.py [--repeats 3] [--tag-prefix dockopt-bench/bench] [--save-mode]
 
 Images: the sample's original and phase 3, and a 1.9 GB one (the original plus 400 MB written
 and deleted). Each image has a twin built without its own layers' hidden waste, so the size

@@ -17,7 +17,7 @@ from helpers.errors import EngineUnavailable
 from tests.integration.conftest import TINY_BASE
 from tests.support.engine_proxy import EngineRelay
 
-TAG = "dockopt-speed/engine-gone:tiny"
+TAG = "dockopt-test/engine-gone:tiny"
 BUILD_SECONDS = 6  # each build sleeps this long: the relay is killed 2 s into the second one
 
 

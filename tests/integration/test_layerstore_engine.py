@@ -19,7 +19,7 @@ from helpers.layerstore import SOURCE, LayerStoreImage
 from helpers.measure.report import want
 from tests.integration.conftest import BASE
 
-TAG = "dockopt-speed/layerstore:edits"
+TAG = "dockopt-test/layerstore:edits"
 DOCKERFILE = f"""FROM {BASE}
 RUN mkdir -p /data /opq/sub && echo keep > /data/keep.txt && head -c 100000 /dev/urandom > /data/gone.bin \\
     && echo a > /opq/a.txt && echo b > /opq/sub/b.txt && echo one > /over.txt && ln /data/keep.txt /data/keep-link \\
