@@ -86,4 +86,4 @@ def test_phase3_is_pinned_by_digest_and_runs_on_the_minimal_base(generated):
     froms = [line for line in text.splitlines() if line.startswith("FROM ")]
     assert len(froms) == 2 and all("@sha256:" in line for line in froms)
     assert not any(line.startswith("ARG ") for line in text.splitlines())  # a build arg could undo the pin
-    assert "multi_platform: skipped: multi-platform: see platform check" in text
+    assert "# - multi_platform: skipped: not a Dockerfile edit: `dockopt platforms` builds this file" in text

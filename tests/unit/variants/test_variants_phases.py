@@ -37,7 +37,7 @@ def test_sample_gets_every_transform_but_multi_platform(sample_variants):
     assert [r.name for r in results] == ["original", "phase1", "phase2", "phase3"]
     for result in results[1:]:
         assert [o.name for o in result.skipped] == (["multi_platform"] if result.name == "phase3" else [])
-    assert results[3].skipped[0].detail == "multi-platform: see platform check"
+    assert results[3].skipped[0].detail == phases.PLATFORMS_NOTE
 
 
 def test_generated_files_open_with_the_transforms_applied(sample_variants):
