@@ -84,21 +84,21 @@ def classify(info: tarfile.TarInfo) -> Entry:
     path = normalise(info.name)
     cut = path.rfind("/")
     base = path[cut + 1:]
-    parent = path[:cut] or "/"
-    common = dict(size=0, mode=info.mode, uid=info.uid, gid=info.gid)
-    if base == OPAQUE_MARKER:
-        return Entry(parent, OPAQUE, **common)
+    mode, uid, gid = info.mode, info.uid, info.gid
     if base.startswith(WHITEOUT_PREFIX):
-        return Entry(posixpath.join(parent, base[len(WHITEOUT_PREFIX):]), WHITEOUT, **common)
+        parent = path[:cut] or "/"
+        if base == OPAQUE_MARKER:
+            return Entry(parent, OPAQUE, 0, mode, uid, gid)
+        return Entry(posixpath.join(parent, base[len(WHITEOUT_PREFIX):]), WHITEOUT, 0, mode, uid, gid)
     if info.isreg():
-        return Entry(path, FILE, info.size, info.mode, info.uid, info.gid)
+        return Entry(path, FILE, info.size, mode, uid, gid)
     if info.isdir():
-        return Entry(path, DIR, **common)
+        return Entry(path, DIR, 0, mode, uid, gid)
     if info.issym():
-        return Entry(path, SYMLINK, linkname=info.linkname, **common)
+        return Entry(path, SYMLINK, 0, mode, uid, gid, info.linkname)
     if info.islnk():
-        return Entry(path, HARDLINK, linkname=normalise(info.linkname), **common)
-    return Entry(path, OTHER, **common)
+        return Entry(path, HARDLINK, 0, mode, uid, gid, normalise(info.linkname))
+    return Entry(path, OTHER, 0, mode, uid, gid)
 
 
 class _Header:
@@ -107,16 +107,19 @@ class _Header:
     __slots__ = ("name", "size", "mode", "uid", "gid", "type", "linkname")
 
     def isreg(self) -> bool:
-        return self.type in tarfile.REGULAR_TYPES
+        return self.type in _REGULAR
 
     def isdir(self) -> bool:
-        return self.type == tarfile.DIRTYPE
+        return self.type == _DIR
 
     def issym(self) -> bool:
-        return self.type == tarfile.SYMTYPE
+        return self.type == _SYM
 
     def islnk(self) -> bool:
-        return self.type == tarfile.LNKTYPE
+        return self.type == _LNK
+
+
+_REGULAR, _DIR, _SYM, _LNK = tarfile.REGULAR_TYPES, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
 
 
 def _number(field: bytes) -> int:
@@ -163,7 +166,8 @@ class _FileBlocks:
     def read(self, size: int) -> tuple[bytes, int]:
         """(up to size bytes, the offset they start at)."""
         at = self.offset
-        size = max(0, min(size, self.end - at))
+        if size > self.end - at:
+            size = max(0, self.end - at)
         self.offset = at + size
         if self.fd is None:
             self.fh.seek(at)
@@ -191,9 +195,10 @@ def parse_headers(blocks) -> Iterator[tuple[_Header, int]]:
     records and GNU long names. Anything else (sparse files) raises ``tarfile.HeaderError``.
     """
     pending = {}
+    read = blocks.read
     while True:
-        block, offset = blocks.read(512)
-        if len(block) < 512 or block.count(0) == 512:
+        block, offset = read(512)
+        if len(block) < 512 or (not block[0] and block.count(0) == 512):  # all zeros: the end
             return
         kind = block[156:157]
         size = _number(block[124:136])

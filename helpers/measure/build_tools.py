@@ -17,6 +17,7 @@ from helpers.measure import dpkg
 from helpers.measure.replay import Placed
 
 BIN_DIRS = ("/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/sbin")
+_IN_BIN_DIR = tuple(d + "/" for d in BIN_DIRS)  # a cheap test before posixpath.split
 TOOL = re.compile(
     r"^(?:[a-z0-9_]+-linux-gnu[a-z]*-)?"  # target triplet prefix (x86_64-linux-gnu-gcc-12)
     r"(gcc|g\+\+|cc|c\+\+|cpp|gfortran|clang|clang\+\+|cmake|make|gmake|ninja|ld|ld\.bfd|ld\.gold|as|"
@@ -70,6 +71,8 @@ def _via_parent_link(final: dict[str, Placed], path: str) -> Placed | None:
 def tool_binaries(final: dict[str, Placed]) -> list[str]:
     found = []
     for path, placed in final.items():
+        if not path.startswith(_IN_BIN_DIR):
+            continue
         directory, name = posixpath.split(path)
         if directory in BIN_DIRS and TOOL.match(name) and placed.entry.type in (FILE, SYMLINK, HARDLINK):
             target = resolve(final, path)
@@ -105,6 +108,8 @@ def is_build_tool_path(path: str, owners: dict[str, str] | None, tool_package_na
         return True
     if owners is not None and owners.get(path) in tool_package_names:
         return True
+    if not path.startswith(_IN_BIN_DIR):
+        return False
     directory, name = posixpath.split(path)
     return directory in BIN_DIRS and bool(TOOL.match(name))
 

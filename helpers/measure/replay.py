@@ -194,8 +194,9 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
                 elif previous.entry.type != DIR:
                     same = previous.entry.type == entry.type == FILE and previous.entry.size == entry.size
                     hide(path, i, OVERWRITTEN, same_size=same)
-            tree.put(path, Placed(i, Entry(entry.path, entry.type, entry.size, entry.mode, entry.uid,
-                                           entry.gid, entry.linkname)), entry.data)
+            kept = entry if entry.data is None else Entry(entry.path, entry.type, entry.size, entry.mode,
+                                                          entry.uid, entry.gid, entry.linkname)
+            tree.put(path, Placed(i, kept), entry.data)  # the tree keeps no contents in its entries
         if gzip:
             fact.gzip_bytes = finish()
         facts.append(fact)

@@ -22,6 +22,7 @@ KEY_NAME = re.compile(r"^(id_(rsa|dsa|ecdsa|ed25519)|.*\.(pem|key))$")
 KEY_MAX_BYTES = 64 * 1024
 PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 FOLDERS = {"tests": "tests folder", "docs": "docs folder", ".git": ".git"}
+_IN_FOLDER = re.compile(r"(?:^|/)(?:tests|docs|\.git)/")  # a FOLDERS name as a directory in the path
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,12 @@ class Unwanted:
 
 def want_key_candidate(entry: Entry) -> bool:
     """For the scan's ``want``: small files whose name says they might be a key."""
-    return entry.size <= KEY_MAX_BYTES and bool(KEY_NAME.match(posixpath.basename(entry.path)))
+    return entry.size <= KEY_MAX_BYTES and bool(KEY_NAME.match(_basename(entry.path)))
+
+
+def _basename(path: str) -> str:
+    """posixpath.basename without its overhead (called for every file)."""
+    return path[path.rfind("/") + 1:]
 
 
 def _top_folder(path: str) -> str | None:
@@ -53,7 +59,7 @@ def find(replay: Replay, weight_threshold: int = WEIGHT_THRESHOLD) -> list[Unwan
     folders: dict[tuple[str, bool], list] = {}  # (folder, visible) -> [bytes, files, lowest layer]
 
     def consider(path: str, size: int, layer: int, visible: bool, data: bytes | None) -> None:
-        name = posixpath.basename(path)
+        name = _basename(path)
         if name == ".env" or (name.startswith(".env.") and not name.endswith((".example", ".sample"))):
             found.append(Unwanted(path, ".env", size, 1, layer, visible))
         elif data is not None and PRIVATE_KEY.search(data):
@@ -61,7 +67,7 @@ def find(replay: Replay, weight_threshold: int = WEIGHT_THRESHOLD) -> list[Unwan
         elif (name.endswith(WEIGHT_SUFFIXES) and size >= weight_threshold
               and not (name.endswith(".bin") and path.startswith(SYSTEM_BIN_DIRS))):
             found.append(Unwanted(path, "model weights", size, 1, layer, visible))
-        folder = _top_folder(path)
+        folder = _top_folder(path) if _IN_FOLDER.search(path) else None
         if folder:
             totals = folders.setdefault((folder, visible), [0, 0, layer])
             totals[0] += size

@@ -35,6 +35,7 @@ CATEGORIES = (APT, PIP, PYCACHE, BUILD_TOOLS, DELETED_LATER, DUPLICATES, OVERWRI
 _APT = re.compile(r"^/var/(lib/apt/lists|cache/apt)/")
 _PIP = re.compile(r"/\.cache/pip/|^/tmp/pip-")
 _PYCACHE = re.compile(r"/__pycache__/|\.py[co]$")
+_ANY = re.compile("|".join(p.pattern for p in (_APT, _PIP, _PYCACHE)))  # one search rules most paths out
 
 HIDDEN, REMOVABLE = "hidden", "removable"
 
@@ -50,11 +51,11 @@ class WasteItem:
 
 
 def category_of_path(path: str, owners: dict[str, str] | None, tool_packages: set[str]) -> str | None:
-    if _APT.search(path):
-        return APT
-    if _PIP.search(path):
-        return PIP
-    if _PYCACHE.search(path):
+    if _ANY.search(path):
+        if _APT.search(path):
+            return APT
+        if _PIP.search(path):
+            return PIP
         return PYCACHE
     if is_build_tool_path(path, owners, tool_packages):
         return BUILD_TOOLS
