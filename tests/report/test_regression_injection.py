@@ -24,7 +24,7 @@ def test_summary_budget_catches_a_lost_multistage_split(tmp_path, sample_report)
     injected = tmp_path / "04-summary-regressed.ipynb"
     nbformat.write(nb, injected)
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-vv", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", str(ROOT / "tests" / "notebooks" / "sanitize.cfg"), str(injected)],
         cwd=tmp_path, capture_output=True, text=True, timeout=3600)
     assert proc.returncode != 0, proc.stdout[-3000:]
