@@ -40,12 +40,15 @@ class Project:
     variant_source: dict[str, str] = field(default_factory=dict)  # "yours" | "reference" | "derived" | why not
     variant_context: dict[str, Path] = field(default_factory=dict)  # a variant built from another context
     derived: list = field(default_factory=list)  # helpers.variants results, once derived
+    run_env: dict[str, str] = field(default_factory=dict)  # `docker run -e` for every container of the app
+    run_args: list[str] = field(default_factory=list)  # arguments given to the ENTRYPOINT instead of CMD
 
     @classmethod
     def from_parameters(cls, context: str = "", dockerfile: str = "", name: str = "", base_image: str = "",
                         history: str = "", smoke_command: str = "", report_dir: str = "",
                         phase1_dockerfile: str = "", phase2_dockerfile: str = "", phase3_dockerfile: str = "",
-                        code_file: str = "", dependency_file: str = "") -> "Project":
+                        code_file: str = "", dependency_file: str = "", run_env: str = "",
+                        run_args: str = "") -> "Project":
         ctx = Path(context).expanduser().resolve() if context else SAMPLE_CONTEXT
         if not ctx.is_dir():
             raise DockoptError(f"Build context {ctx} is not a directory.", hint="set `context` to your project's folder.")
@@ -64,6 +67,8 @@ class Project:
             project.smoke, project.smoke_expect = list(sample.SMOKE_COMMAND), sample.SMOKE_EXPECT
         if smoke_command:
             project.smoke, project.smoke_expect = shlex.split(smoke_command), None
+        project.run_env = parse_pairs(run_env, "run_env")
+        project.run_args = shlex.split(run_args) if run_args else []
         project.code_file = code_file or (sample.CODE_FILE if is_sample else guess_code_file(ctx))
         project.dependency_file = dependency_file or (sample.DEPENDENCY_FILE if is_sample else guess_manifest(ctx))
         given = {"phase1": phase1_dockerfile, "phase2": phase2_dockerfile, "phase3": phase3_dockerfile}
@@ -143,6 +148,20 @@ class Project:
         if self.base_image and path and re.search(r"^\s*ARG\s+BASE_IMAGE\b", path.read_text(), re.M | re.I):
             args["BASE_IMAGE"] = self.base_image
         return args
+
+
+def parse_pairs(text: str, what: str) -> dict[str, str]:
+    """``KEY=VALUE`` entries, one per line (the form notebook parameters and papermill carry)."""
+    pairs = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, eq, value = line.partition("=")
+        if not eq or not key:
+            raise DockoptError(f"{what}: {line!r} is not KEY=VALUE.", hint="one KEY=VALUE per line")
+        pairs[key] = value
+    return pairs
 
 
 def guess_manifest(context: Path) -> str | None:
