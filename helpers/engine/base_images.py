@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.engine import buildkit, connect, debian_packages
+from helpers.engine import buildkit, connect, debian_packages, docker_apt_config
 from helpers.engine.labels import RECIPE_LABEL, ours
 from helpers.errors import BaseImageError, DockoptError
 
@@ -123,7 +123,7 @@ def digest(*parts: bytes | str) -> str:
 
 
 def rootfs_recipe(arch: str) -> str:
-    return digest("debootstrap", "--variant=minbase", SUITE, arch, "strip:v1")
+    return digest("debootstrap", "--variant=minbase", SUITE, arch, "strip:v1", docker_apt_config.fingerprint())
 
 
 def image_recipe(dockerfile: Path, rootfs: str, certs: list[Path]) -> str:
@@ -181,12 +181,14 @@ def debootstrap_rootfs(target: Path, arch: str, mirror: str) -> None:
 
 
 def strip_rootfs(root: Path) -> None:
-    """Drop what debootstrap leaves behind that no image needs: downloaded .debs, apt lists, its log."""
+    """Drop what debootstrap leaves behind that no image needs (downloaded .debs, apt lists, its log)
+    and configure apt as Debian's official images do, so no later layer keeps apt's caches."""
     for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*", "var/cache/apt/*.bin"):
         for path in root.glob(pattern):
             if path.is_file():
                 path.unlink()
     shutil.rmtree(root / "debootstrap", ignore_errors=True)
+    docker_apt_config.write(root)
 
 
 def import_rootfs(root: Path, tag: str, recipe: str) -> None:
