@@ -68,7 +68,8 @@ def findings_compare(results: dict) -> pd.DataFrame:
 def context_sizes(project: Project, variants=("original", "phase1")) -> pd.DataFrame:
     rows = []
     for variant in project.available(variants):
-        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant))
+        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant),
+                            exclude=project.not_sent(variant))
         rows.append({"label": f"{variant} ({'no ignore file' if scan.ignore_file is None else scan.ignore_file.name})",
                      "variant": variant, "bytes": scan.sent_bytes, "files": len(scan.sent),
                      "all_bytes": scan.total_bytes})
