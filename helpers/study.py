@@ -411,7 +411,10 @@ def expected_results(measured: Measured, security_reports: dict | None = None) -
 
 
 def verdicts(results: pd.DataFrame) -> Text:
-    return Text("\n".join(f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()))
+    from helpers.summary import basis_note
+
+    note = basis_note(results)
+    return Text("\n".join(([note] if note else []) + [f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()]))
 
 
 def save_summary(results: pd.DataFrame, report_dir: str) -> str:
@@ -429,9 +432,19 @@ def functionality(measured: Measured) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gpu_check(project: Project, variant: str = "phase3") -> Text:
-    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists."""
+def gpu_check(project: Project, variant: str = "phase3", security: dict | None = None) -> Text:
+    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists.
+
+    ``security`` (variant -> SecurityReport, as ``security()`` returns) tells what the image holds:
+    an image without torch or CUDA libraries is left out with the reason.
+    """
+    from helpers import gpu
     from helpers.engine import connect
+
+    report = (security or {}).get(variant)
+    why = gpu.why_not_applicable(report.sbom, variant) if report is not None else None
+    if why:
+        return Text(why)
 
     runtimes = connect.client().info().get("Runtimes") or {}
     if "nvidia" not in runtimes:
