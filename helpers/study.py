@@ -8,6 +8,7 @@ history file instead of building or re-reading layers.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -247,7 +248,7 @@ def project_table(project: Project) -> pd.DataFrame:
     rows = [("project", project.name), ("context", str(project.context)), ("Dockerfile", str(project.dockerfile)),
             ("code-change file", project.code_file or "none found"),
             ("dependency manifest", project.dependency_file or "none found"),
-            ("smoke command", " ".join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
+            ("smoke command", shlex.join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
             ("engine", f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}), {info.cpus} CPUs"),
             ("history", str(project.history))]
     return pd.DataFrame(rows, columns=["", "value"])
@@ -427,7 +428,7 @@ def functionality(measured: Measured) -> pd.DataFrame:
     rows = []
     for variant, run in measured.runtime.items():
         smoke = run.get("smoke")
-        rows.append({"variant": variant, "command": " ".join(smoke["command"]) if smoke else "",
+        rows.append({"variant": variant, "command": shlex.join(smoke["command"]) if smoke else "",
                      "result": smoke_state(run), "output": (smoke or {}).get("output_tail", "").strip()[-200:]})
     return pd.DataFrame(rows)
 
@@ -490,9 +491,11 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         return {"phase": phase, "item": text, "verified": {True: "yes", False: "NO", None: "not measured"}[ok],
                 "evidence": evidence}
 
+    from helpers.charts import size_text
+
     rows = [
         item(1, "Add .dockerignore file", sent.get("phase1", 0) < sent.get("original", 0) if sent else None,
-             f"context sent: {sent.get('original', 0) / MB:.1f} MB → {sent.get('phase1', 0) / MB:.1f} MB"),
+             f"context sent: {size_text(sent.get('original'))} → {size_text(sent.get('phase1'))}"),
         item(1, "Implement multi-stage build", "DO102" not in codes.get("phase1", {"DO102"}),
              "no single-stage-that-compiles finding (DO102) on phase 1"),
         item(1, "Fix layer caching order", phase_budgets.reinstalls(measured, "phase1") is False
@@ -515,7 +518,7 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         platform_item(project),
         item(3, "Consider distroless/minimal base images", size.get("phase3", 0) < size.get("phase2", 0)
              if {"phase2", "phase3"} <= set(size) else None,
-             f"phase 3 {size.get('phase3', 0) / MB:.0f} MB vs phase 2 {size.get('phase2', 0) / MB:.0f} MB"),
+             f"phase 3 {size_text(size.get('phase3'))} vs phase 2 {size_text(size.get('phase2'))}"),
     ]
     return pd.DataFrame(rows)
 
