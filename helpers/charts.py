@@ -174,7 +174,9 @@ def history(frame: pd.DataFrame, metric: str, unit: str) -> go.Figure:
 
 
 def waste_by_category(frame: pd.DataFrame) -> go.Figure:
-    """Reclaimable MB per variant and category. Columns: variant, category, MB."""
-    fig = px.bar(frame, x="variant", y="MB", color="category", text_auto=".1f",
-                 labels={"MB": "reclaimable (MB)", "variant": "variant"})
+    """Reclaimable bytes per variant and category (MB, or KB when small). Columns: variant, category, bytes."""
+    divisor, unit = size_unit(frame.groupby("variant")["bytes"].sum().max() if len(frame) else 0)
+    data = frame.assign(size=frame["bytes"] / divisor)
+    fig = px.bar(data, x="variant", y="size", color="category", text_auto=".1f",
+                 labels={"size": f"reclaimable ({unit})", "variant": "variant"})
     return _layout(_from_zero(fig), "Reclaimable bytes by category (every copy but one, plus files deleted later)")

@@ -133,13 +133,15 @@ class Measured:
         frame = self.images[variant].waste
         if frame.empty:
             return frame
-        return frame.head(top).assign(MB=lambda f: (f["bytes"] / MB).round(2))[
-            ["path", "MB", "category", "kind", "line", "instruction"]]
+        from helpers.charts import size_text
+
+        return frame.head(top).assign(size=lambda f: f["bytes"].map(size_text))[
+            ["path", "size", "category", "kind", "line", "instruction"]]
 
     def waste_by_category(self) -> pd.DataFrame:
-        rows = [{"variant": v, "category": c, "MB": round(b / MB, 2)}
+        rows = [{"variant": v, "category": c, "bytes": b}
                 for v, r in self.images.items() for c, b in r.waste_by_category.items() if b]
-        return pd.DataFrame(rows, columns=["variant", "category", "MB"])
+        return pd.DataFrame(rows, columns=["variant", "category", "bytes"])
 
     def size_categories(self) -> pd.DataFrame:
         rows = []

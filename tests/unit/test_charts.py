@@ -75,7 +75,8 @@ def test_context_chart_unit_follows_the_largest_size(sizes, unit):
     (lambda: charts.history(pd.DataFrame({"started": pd.to_datetime(["2026-01-01", "2026-01-02"]),
                                           "variant": ["phase3", "phase3"], "value": [1.4, 1.6]}), "rebuild", "s"),
      "yaxis"),
-    (lambda: charts.waste_by_category(pd.DataFrame({"variant": ["a"], "category": ["x"], "MB": [3.0]})), "yaxis"),
+    (lambda: charts.waste_by_category(pd.DataFrame({"variant": ["a"], "category": ["x"], "bytes": [3_000_000]})),
+     "yaxis"),
     (lambda: charts.build_waterfall(pd.DataFrame({"step": ["a", "b"], "seconds": [1.0, 2.0],
                                                   "cached": [False, True]}), "t"), "xaxis"),
 ])
@@ -98,3 +99,9 @@ def test_commands_are_shown_exactly_as_they_run(command, shown):
     frame = study.functionality(SimpleNamespace(runtime={"phase1": run}))
     assert frame["command"].iloc[0] == shown and shlex.split(shown) == command
 
+
+
+@pytest.mark.parametrize("wasted, title, shown", [(40_000, "reclaimable (KB)", 40.0), (3_000_000, "reclaimable (MB)", 3.0)])
+def test_waste_chart_unit_follows_the_size(wasted, title, shown):
+    fig = charts.waste_by_category(pd.DataFrame({"variant": ["a"], "category": ["x"], "bytes": [wasted]}))
+    assert fig.layout.yaxis.title.text == title and list(fig.data[0].y) == [shown]
