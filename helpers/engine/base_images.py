@@ -30,9 +30,12 @@ from helpers.errors import BaseImageError, DockoptError
 
 RECIPES = Path(__file__).parent / "recipes"
 SUITE = "bookworm"
-ROOTFS_TAG = "dockopt/debian:bookworm-minbase"
-PYTHON_TAG = "dockopt/python:3.11-bookworm"
-MINIMAL_TAG = "dockopt/python:3.11-bookworm-minimal"
+# DOCKOPT_BASE_PREFIX builds and tests a changed recipe under another repository prefix, beside the
+# bases other builds on this engine are using (e.g. ``dockopt-mybranch``); everyone else keeps ``dockopt``.
+PREFIX = os.environ.get("DOCKOPT_BASE_PREFIX") or "dockopt"
+ROOTFS_TAG = f"{PREFIX}/debian:bookworm-minbase"
+PYTHON_TAG = f"{PREFIX}/python:3.11-bookworm"
+MINIMAL_TAG = f"{PREFIX}/python:3.11-bookworm-minimal"
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 APT_SOURCES = (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/sources.list"))
 
