@@ -227,10 +227,10 @@ def build_one(ws, dockerfile_name: str, tag: str, build_args, check: Checks, log
         return result
     result.image_id = built.image_id
     result.size_bytes, result.layers = verify.measure(built.image_id)
-    result.ships = ships.check(built.image_id, check.options,
+    result.ships = ships.check(tag, check.options,  # the tag, so the shown `docker run` reads as the user would type it
                                **({"settle_s": check.settle_s} if check.settle_s is not None else {}))
     if check.smoke:
-        checked = verify.smoke(built.image_id, check.smoke, check.expect, check.options)
+        checked = verify.smoke(tag, check.smoke, check.expect, check.options)
         result.smoke_ok, result.smoke_output, result.smoke_shown = checked.ok, checked.output, checked.shown
         if not checked.ok:
             result.error = f"smoke command failed: `{checked.shown}`\n{checked.output[-1500:]}"
