@@ -24,7 +24,7 @@ def params_from_args(args):
         repeats=args.repeats, fresh=args.fresh, base_image=args.base_image or "",
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
         smoke_command=args.smoke or "", code_file=args.code_file or "",
-        dependency_file=args.dependency_file or "",
+        dependency_file=args.dependency_file or "", emulated_platforms=args.platforms,
     )
     for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
         if path:
@@ -63,5 +63,8 @@ def register(sub) -> None:
     parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--platforms", action="store_true",
+                        help="also build and start phase 3 for linux/arm64 under QEMU (about 10 min on a 2-core "
+                             "host); without it arm64 is judged from the Dockerfile and an earlier build is reused")
     parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     parser.set_defaults(func=run)
