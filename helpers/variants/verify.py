@@ -56,8 +56,18 @@ class Workspace:
         self.close()
 
 
-def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None):
-    return buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False)
+def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None,
+          label: str | None = None):
+    """Build one generated Dockerfile in the workspace, drawing live progress where a terminal shows it."""
+    from helpers import live_progress
+
+    live = live_progress.reporter()
+    shown = label or f"{tag.rsplit(':', 1)[-1]}: build"
+    live.start(shown)
+    result = buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False,
+                            on_line=live.line if live.active else None)
+    live.done(shown, result.seconds, result.ok)
+    return result
 
 
 def run(image_id: str, command: list[str], timeout_s: float = 300,
