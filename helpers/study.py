@@ -20,7 +20,8 @@ from helpers.project import Project
 
 MB = 1_000_000
 IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine/images.py")
-RUNTIME_CODE = ("inspection.py", "engine/containers.py")
+PLATFORM_CODE = ("engine/multiplatform.py",)
+RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
 
 # Findings ----------------------------------------------------------------------------------
@@ -118,6 +119,7 @@ class Measured:
                 "build tools": ", ".join(report.build_tools.binaries[:6]) or "none",
                 "user": report.user or "root",
                 "uid (running)": run.get("actual_uid"),
+                "starts as it ships": ships_state(self, variant),
                 "health": run.get("health", "not checked"),
                 "smoke": smoke_state(run),
             })
@@ -171,6 +173,21 @@ def smoke_state(run: dict) -> str:
     return "passed" if run["smoke"]["ok"] else f"FAILED (exit {run['smoke']['exit_code']})"
 
 
+def ships_state(measured: "Measured", variant: str) -> str:
+    """Whether the image starts as it ships; BROKEN when the original does and this variant does not."""
+    ships = (measured.runtime.get(variant) or {}).get("ships")
+    if not ships:
+        return "not checked"
+    if ships["ok"]:
+        return f"starts: {ships['state']}"
+    original = (measured.runtime.get("original") or {}).get("ships") or {}
+    return f"BROKEN: {ships['state']}" if variant != "original" and original.get("ok") else f"does not start: {ships['state']}"
+
+
+def broken_variants(measured: "Measured") -> list[str]:
+    return [v for v in measured.runtime if ships_state(measured, v).startswith("BROKEN")]
+
+
 def layer_category(layer) -> str:
     text = f"{layer['instruction']} {layer['created_by']}".lower()
     if layer["stage"] == "base image" or (not layer["instruction"] and not layer["line"]):
@@ -205,10 +222,11 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
             project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=str(dockerfile),
             compute=lambda: inspection.measure_image(image_id, dockerfile))
         if runtime:
+            options = project.run_options()
             checks[variant] = analysis_cache.cached(
                 project.history, "runtime", image_id, RUNTIME_CODE, fresh=fresh,
-                extra=" ".join(project.smoke or []), keep=inspection.runtime_passed,
-                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect))
+                extra=" ".join(project.smoke or []) + " " + options.docker_run(""), keep=inspection.runtime_passed,
+                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect, options))
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)
 
@@ -316,14 +334,34 @@ def build_tools_table(measured: Measured) -> pd.DataFrame:
 
 
 def runtime_table(measured: Measured) -> pd.DataFrame:
+    """Each variant started as it ships: the verdict, how it was judged, the exact command."""
     rows = []
     for variant, run in measured.runtime.items():
+        ships = run.get("ships") or {}
         rows.append({"variant": variant, "configured user": run.get("configured_user") or "(root)",
                      "uid of the running process": run.get("actual_uid"),
+                     "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""),
                      "HEALTHCHECK": "yes" if run.get("healthcheck") else "no",
-                     "health after start": f"{run.get('health')} ({run.get('health_seconds')} s)",
+                     "health": run.get("health"),
                      "smoke": smoke_state(run)})
     return pd.DataFrame(rows)
+
+
+def started_with(measured: Measured) -> pd.DataFrame:
+    """The exact `docker run` lines used: the image's own start, and the smoke command (entrypoint overridden)."""
+    rows = []
+    for variant, run in measured.runtime.items():
+        rows.append({"variant": variant, "start": (run.get("ships") or {}).get("command", ""),
+                     "smoke": (run.get("smoke") or {}).get("shown", "")})
+    return pd.DataFrame(rows)
+
+
+def broken_logs(measured: Measured) -> pd.DataFrame:
+    """The last log lines of every variant that does not start, the evidence behind a BROKEN."""
+    rows = [{"variant": v, "state": ships_state(measured, v), "last log lines": (r.get("ships") or {}).get("log_tail", "")}
+            for v, r in measured.runtime.items() if not (r.get("ships") or {}).get("ok", True)]
+    return pd.DataFrame(rows, columns=["variant", "state", "last log lines"])
 
 
 def pin_table(lint_result) -> pd.DataFrame:
@@ -427,11 +465,18 @@ def save_summary(results: pd.DataFrame, report_dir: str) -> str:
 
 
 def functionality(measured: Measured) -> pd.DataFrame:
+    """Does each variant still do its job: started as it ships (the exact `docker run`), then the
+    smoke command; a variant that does not start shows its last log lines."""
     rows = []
     for variant, run in measured.runtime.items():
         smoke = run.get("smoke")
-        rows.append({"variant": variant, "command": shlex.join(smoke["command"]) if smoke else "",
-                     "result": smoke_state(run), "output": (smoke or {}).get("output_tail", "").strip()[-200:]})
+        ships = run.get("ships") or {}
+        rows.append({"variant": variant, "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""), "started with": ships.get("command", ""),
+                     "smoke command": (smoke.get("shown") or shlex.join(smoke["command"])) if smoke else "",
+                     "smoke": smoke_state(run),
+                     "output": (ships.get("log_tail", "") if ships and not ships.get("ok") else
+                                (smoke or {}).get("output_tail", "")).strip()[-300:]})
     return pd.DataFrame(rows)
 
 
@@ -525,20 +570,42 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
     return pd.DataFrame(rows)
 
 
+def static_platforms(project: Project, variant: str, path, build_args: dict[str, str]) -> pd.DataFrame:
+    """No emulated build asked for and none measured before: amd64 is the image measured on this
+    page; arm64 is judged from the Dockerfile, with the command that builds it and its cost here."""
+    from helpers import platform_readiness, store
+    from helpers.engine import images
+
+    readiness = platform_readiness.judge_arm64(path, build_args, exists=images.exists)
+    with store.open_history(project.history) as hist:
+        took = hist.analysis_seconds("platforms")
+    cost = (f"it took {took / 60:.0f} min here last time" if took else
+            "not yet run on this machine; the sample's arm64 build took about 10 min on a 2-core host")
+    return pd.DataFrame([
+        {"platform": "linux/amd64", "architecture": "amd64", "how": "native",
+         "status": f"ok: the {variant} image built and started on this page"},
+        {"platform": "linux/arm64", "architecture": "-", "how": "static check (not built)",
+         "status": f"not built: {readiness.summary()}. {platform_readiness.NOTE} ({cost})"},
+    ])
+
+
 def platform_item(project: Project) -> dict:
     """The plan's multi-platform item, from the phase-3 platform builds (cached by the phase-3 notebook)."""
     frame = platforms(project, "phase3")
     ok = bool(len(frame)) and (frame["status"] == "ok").all()
-    skipped = frame["status"].str.startswith("skipped").any() if len(frame) else True
+    skipped = frame["status"].str.match(r"skipped|not built").any() if len(frame) else True
     evidence = "; ".join(f"{r['platform']}: {r['status']}" for _, r in frame.iterrows())
     return {"phase": 3, "item": "Add multi-platform builds (amd64/arm64)",
             "verified": "yes" if ok else ("not measured" if skipped else "NO"), "evidence": evidence}
 
 
-def platforms(project: Project, variant: str = "phase3", fresh: bool = False) -> pd.DataFrame:
-    """Build the variant for linux/amd64 and linux/arm64 (under QEMU), smoke-test each, or say why not.
+def platforms(project: Project, variant: str = "phase3", fresh: bool = False, build: bool = False) -> pd.DataFrame:
+    """The variant for linux/amd64 and linux/arm64: built and started on each, or judged statically.
 
-    Cached by the Dockerfile and context digests: a re-render does not rebuild or re-run.
+    ``build`` runs the emulated arm64 build (about ten minutes here under QEMU); by default a
+    result measured earlier is shown, else arm64 is judged from the Dockerfile's text
+    (``helpers.platform_readiness``) with the command that builds it for real. Cached by the
+    Dockerfile and context digests: a re-render does not rebuild or re-run.
     """
     from helpers import sample
     from helpers.context_digest import context_digest, file_digest
@@ -558,8 +625,13 @@ def platforms(project: Project, variant: str = "phase3", fresh: bool = False) ->
             smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
 
     key = f"{file_digest(path)}:{context_digest(project.context_for(variant), path)}"
-    results = analysis_cache.cached(project.history, "platforms", key, ("engine/multiplatform.py",), run, fresh=fresh,
-                                    extra=" ".join(project.smoke or []))
+    extra = " ".join(project.smoke or [])
+    if build:
+        results = analysis_cache.cached(project.history, "platforms", key, PLATFORM_CODE, run, fresh=fresh, extra=extra)
+    else:
+        results = None if fresh else analysis_cache.lookup(project.history, "platforms", key, PLATFORM_CODE, extra)
+        if results is None:
+            return static_platforms(project, variant, path, args_for("amd64"))
     return pd.DataFrame([{"platform": r.platform, "architecture": r.arch or "-",
                           "how": "-" if r.skipped else ("emulated (QEMU)" if r.emulated else "native"),
                           "build (s)": None if r.seconds is None else round(r.seconds, 1),

@@ -97,7 +97,7 @@ def test_commands_are_shown_exactly_as_they_run(command, shown):
 
     run = {"smoke": {"command": command, "ok": True, "exit_code": 0, "output_tail": "ok"}}
     frame = study.functionality(SimpleNamespace(runtime={"phase1": run}))
-    assert frame["command"].iloc[0] == shown and shlex.split(shown) == command
+    assert frame["smoke command"].iloc[0] == shown and shlex.split(shown) == command
 
 
 
