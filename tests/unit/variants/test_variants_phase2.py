@@ -44,21 +44,73 @@ CACHE = [
      """, "SKIP: no apt, pip or uv step runs as root to mount a cache for"),
 ]
 
-NON_ROOT = [
-    ("user added first, USER before the trailing CMD",
-     """
+DIFF = "docker diff of the original image run for 5 s with its own ENTRYPOINT/CMD"
+APP = """
      FROM python
      WORKDIR /app
      COPY . .
      EXPOSE 8000
      CMD ["python", "app.py"]
-     """,
+     """
+# (title, Dockerfile, project.extra, expected Dockerfile)
+NON_ROOT = [
+    ("no evidence: owns the final WORKDIR and says so", APP, {},
      """
 
      FROM python
      RUN useradd --create-home --uid 1000 appuser
      WORKDIR /app
      COPY . .
+     # Writable by appuser: no evidence of what the app writes (the original image was not started): owns the final WORKDIR /app instead
+     RUN mkdir -p /app \\
+      && chown appuser:appuser /app
+     USER appuser
+     EXPOSE 8000
+     CMD ["python", "app.py"]
+     """),
+    ("the original did not start: WORKDIR, with the reason", APP,
+     {"start_writes": None, "start_evidence": "the original exited 1 within 5 s"},
+     """
+
+     FROM python
+     RUN useradd --create-home --uid 1000 appuser
+     WORKDIR /app
+     COPY . .
+     # Writable by appuser: no evidence of what the app writes (the original exited 1 within 5 s): owns the final WORKDIR /app instead
+     RUN mkdir -p /app \\
+      && chown appuser:appuser /app
+     USER appuser
+     EXPOSE 8000
+     CMD ["python", "app.py"]
+     """),
+    ("started and wrote nothing: owns nothing, says how it knows", APP,
+     {"start_writes": ["/app/__pycache__", "/app/__pycache__/app.cpython-311.pyc", "/root/.cache"],
+      "start_evidence": DIFF},
+     """
+
+     FROM python
+     RUN useradd --create-home --uid 1000 appuser
+     WORKDIR /app
+     COPY . .
+     USER appuser
+     EXPOSE 8000
+     CMD ["python", "app.py"]
+     """),
+    ("log folder and a SQLite file the COPY brings: directories collapsed, the copied file owned too", APP,
+     {"start_writes": ["/app", "/app/logs", "/app/logs/app.log", "/app/logs/2024", "/app/logs/2024/x.log",
+                       "/app/db.sqlite3", "/var", "/var/cache", "/var/cache/app", "/var/cache/app/k"],
+      "start_evidence": DIFF},
+     """
+
+     FROM python
+     RUN useradd --create-home --uid 1000 appuser
+     WORKDIR /app
+     COPY . .
+     # Writable by appuser: the original wrote into /app, /var/cache/app at start-up (docker diff of the original image run for 5 s with its own ENTRYPOINT/CMD)
+     RUN mkdir -p /app /var/cache/app \\
+      && chown appuser:appuser /app /var/cache/app \\
+      && { [ ! -e /app/db.sqlite3 ] || chown appuser:appuser /app/db.sqlite3; } \\
+      && { [ ! -e /app/logs ] || chown appuser:appuser /app/logs; }
      USER appuser
      EXPOSE 8000
      CMD ["python", "app.py"]
@@ -70,7 +122,8 @@ NON_ROOT = [
      RUN mkdir -p data
      VOLUME /srv/uploads
      CMD ["python", "app.py"]
-     """,
+     """, {"start_writes": ["/app", "/app/data", "/app/data/x.db", "/app/instance", "/app/instance/log.txt"],
+           "start_evidence": DIFF},
      """
 
      FROM python
@@ -78,15 +131,16 @@ NON_ROOT = [
      WORKDIR /app
      RUN mkdir -p data
      VOLUME /srv/uploads
-     RUN mkdir -p /app/data /srv/uploads \\
-      && chown appuser:appuser /app/data /srv/uploads
+     # Writable by appuser: declared /app/data, /srv/uploads (VOLUME / mkdir); the original wrote into /app/data, /app/instance at start-up (docker diff of the original image run for 5 s with its own ENTRYPOINT/CMD)
+     RUN mkdir -p /app/data /srv/uploads /app/instance \\
+      && chown appuser:appuser /app/data /srv/uploads /app/instance
      USER appuser
      CMD ["python", "app.py"]
      """),
     ("already unprivileged", """
      FROM python
      USER 1000
-     """, "SKIP: already runs as 1000"),
+     """, {}, "SKIP: already runs as 1000"),
 ]
 
 HEALTH = [
@@ -103,9 +157,20 @@ def test_cache_mounts(run_transform, title, before, after):
     assert run_transform(cache_mounts, before) == dedent(after)
 
 
-@pytest.mark.parametrize("title, before, after", NON_ROOT, ids=[c[0] for c in NON_ROOT])
-def test_non_root(run_transform, title, before, after):
-    assert run_transform(non_root, before) == dedent(after)
+@pytest.mark.parametrize("title, before, extra, after", NON_ROOT, ids=[c[0] for c in NON_ROOT])
+def test_non_root(run_transform, title, before, extra, after):
+    files = {"app.py": "print('hi')\n", "db.sqlite3": "", "logs/.keep": ""}
+    assert run_transform(non_root, before, files, extra=extra) == dedent(after)
+
+
+def test_non_root_never_claims_tmp_only_without_evidence(run_transform, tmp_path):
+    """Regression: with no evidence and WORKDIR /, the outcome said "writes nothing but /tmp"."""
+    from helpers.variants.doc import Doc
+    from helpers.variants.transform import Project
+
+    (tmp_path / "Dockerfile").write_text("FROM python\nCMD x\n")
+    detail = non_root.apply(Doc.from_text("FROM python\nCMD x\n"), Project(tmp_path, tmp_path / "Dockerfile"))
+    assert "/tmp" not in detail and "no evidence of what the app writes" in detail
 
 
 @pytest.mark.parametrize("title, files, given, command", HEALTH, ids=[c[0] for c in HEALTH])
