@@ -11,8 +11,9 @@ import re
 
 from helpers.engine.base_images import MINIMAL_TAG, PYTHON_TAG
 from helpers.variants.doc import Doc, Step
-from helpers.variants.python_installs import VENV, installs_python
+from helpers.variants.python_installs import installs_python
 from helpers.variants.transform import Project, Skip
+from helpers.variants.venvs import copied_venvs, lineage
 
 NAME = "minimal_base"
 FIXES = ()
@@ -29,8 +30,9 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip(f"the final stage is built FROM the stage {base}")
     if any(installs_python(s) for s in final.steps):
         raise Skip("the final stage installs Python packages, which needs pip")
-    if not any(s.copy_from and s.sources == [VENV] for s in final.steps):
-        raise Skip("the final stage does not receive a virtualenv, so it needs the base's own site-packages")
+    if not any(copied_venvs(doc, s) for s in lineage(doc, final)):
+        raise Skip("the final stage copies no virtualenv from another stage, so it needs the base's own "
+                   "site-packages")
     minimal = MINIMAL.get(base)
     if minimal is None:
         slim = re.match(r"^(?:docker\.io/)?(?:library/)?python:(3\.\d+)", base)

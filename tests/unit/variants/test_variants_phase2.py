@@ -181,13 +181,11 @@ def test_healthcheck_fits_the_app(run_transform, title, files, given, command):
     assert out.splitlines()[-1] == 'CMD ["python", "app.py"]'
 
 
-def test_healthcheck_fallback_says_it_is_weak(tmp_path):
-    from helpers.variants.doc import Doc
-    from helpers.variants.transform import Project
-
-    (tmp_path / "Dockerfile").write_text("FROM python\n")
-    command, why = healthcheck.choose(Doc.from_text("FROM python\n"), Project(tmp_path, tmp_path / "Dockerfile"))
-    assert command == ["sh", "-c", "kill -0 1"] and "process-alive only" in why
+def test_healthcheck_is_not_written_when_it_could_not_fail(run_transform):
+    """Regression: with nothing to ask, `kill -0 1` was written, which succeeds while the container exists."""
+    out = run_transform(healthcheck, 'FROM python\nCMD ["python", "app.py"]\n')
+    assert out.startswith("SKIP: no health command given, no health module and no EXPOSEd port")
+    assert "kill -0 1" in out and "cannot fail" in out
 
 
 FREEZE = ["numpy==2.1.0", "demo @ file:///app", "-e git+https://x/y#egg=z", "Demo==1.0", "pip==24.0", "",
