@@ -9,7 +9,7 @@ from pathlib import Path
 
 from helpers.dockerfile import parse_text
 from helpers.errors import DockoptError
-from helpers.variants import phases
+from helpers.variants import phases, venvs
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Outcome, Project
 
@@ -125,7 +125,9 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
         ws.place({"Dockerfile.original": dockerfile.read_text()})
         original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, smoke, expect, log)
         if original.image_id:
-            project.freeze = verify.freeze(original.image_id)
+            python = venvs.interpreter(Doc.from_text(dockerfile.read_text()))
+            project.freeze = verify.freeze(original.image_id, python)
+            project.extra["freeze_python"] = python
         project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
         results = generate(project, out_dir)
         results[0].__dict__.update({k: v for k, v in original.__dict__.items() if k not in ("name", "dockerfile", "text")})

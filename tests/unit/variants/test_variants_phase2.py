@@ -207,7 +207,18 @@ def test_pin_deps_constrains_every_pip_install_from_the_original_freeze(run_tran
 
 
 def test_pin_deps_file_leaves_out_the_project_and_local_installs(tmp_path):
-    assert pin_deps.constraints(FREEZE, "demo") == ["numpy==2.1.0", "pip==24.0"]
+    assert pin_deps.constraints(FREEZE, "demo") == ["numpy==2.1.0"]
+
+
+def test_pin_deps_never_holds_back_the_installer(run_transform):
+    """Regression: the system interpreter's pip==22.3 pinned a venv's `pip install -U pip` back down."""
+    out = run_transform(pin_deps, "FROM python\nRUN python -m venv /venv && /venv/bin/pip install -U pip setuptools "
+                        "&& /venv/bin/pip install -r requirements.txt\n",
+                        freeze=["pip==22.3", "setuptools==65.5.0", "wheel==0.38.0", "flask==3.0.3"],
+                        extra={"freeze_python": "/venv/bin/python"})
+    assert pin_deps.constraints(["pip==22.3", "setuptools==65.5.0", "wheel==0.38.0", "flask==3.0.3"], None) == \
+        ["flask==3.0.3"]
+    assert "/venv/bin/pip install -c /tmp/dockopt-constraints.txt -U pip setuptools" in out
 
 
 @pytest.mark.parametrize("dockerfile, freeze, reason", [
