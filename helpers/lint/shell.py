@@ -117,6 +117,31 @@ def pip_install(argv: list[str]) -> PipInstall | None:
     return found
 
 
+PIP_WHEEL_DIR = {"-w", "--wheel-dir"}
+
+
+def pip_wheel(argv: list[str]) -> PipInstall | None:
+    """Recognise ``pip wheel`` (and ``python -m pip wheel``): it resolves and downloads every dependency
+    as an install does, so it is read the same way (its ``-w DIR`` is an output, not a package); else None."""
+    exe = program(argv)
+    head = 1 if PIP_EXE.match(exe) else 3 if PYTHON_EXE.match(exe) and argv[1:3] == ["-m", "pip"] else None
+    if head is None:
+        return None
+    at = next((i for i in range(head, len(argv)) if not argv[i].startswith("-")), None)
+    if at is None or argv[at] != "wheel":
+        return None
+    rest, args = [], iter(argv[at + 1:])
+    for arg in args:
+        if arg in PIP_WHEEL_DIR:
+            next(args, None)
+        elif not arg.partition("=")[0] in PIP_WHEEL_DIR and not (arg.startswith("-w") and len(arg) > 2):
+            rest.append(arg)
+    found = pip_install([*argv[:at], "install", *rest])
+    if found is not None:
+        found.argv = list(argv)
+    return found
+
+
 APT_PROGRAMS = {"apt-get", "apt", "aptitude"}
 
 
