@@ -37,6 +37,46 @@ CACHE = [
      RUN --mount=type=cache,target=/root/.cache/uv \\
          uv sync --frozen
      """),
+    ("pip's --no-cache abbreviation is dropped with the mount, as --no-cache-dir is; pip wheel is mounted too",
+     """
+     FROM python AS build
+     RUN pip wheel --no-cache --wheel-dir /wheels -r requirements.txt
+     FROM python
+     RUN pip install --no-cache /wheels/* && echo -n done
+     """,
+     """
+
+     FROM python AS build
+     RUN --mount=type=cache,target=/root/.cache/pip \\
+         pip wheel --wheel-dir /wheels -r requirements.txt
+
+     FROM python
+     RUN --mount=type=cache,target=/root/.cache/pip \\
+         pip install /wheels/* \\
+      && echo -n done
+     """),
+    ("uv's -n dropped from uv only, UV_NO_CACHE dropped",
+     """
+     FROM python
+     ENV UV_NO_CACHE=1
+     RUN uv pip install -n flask && printf -n x
+     """,
+     """
+
+     FROM python
+     ENV UV_LINK_MODE=copy
+     RUN --mount=type=cache,target=/root/.cache/uv \\
+         uv pip install flask \\
+      && printf -n x
+     """),
+    ("cache turned off by the stage it is built FROM: no mount there, nothing half done",
+     """
+     FROM python AS base
+     ENV PIP_NO_CACHE_DIR=1
+     FROM base
+     RUN pip install flask
+     """, "SKIP: pip in stage 1: PIP_NO_CACHE_DIR is set by the stage it is built FROM (base), so a mount "
+          "there would stay unused"),
     ("not root", """
      FROM python
      USER app
@@ -155,6 +195,22 @@ HEALTH = [
 @pytest.mark.parametrize("title, before, after", CACHE, ids=[c[0] for c in CACHE])
 def test_cache_mounts(run_transform, title, before, after):
     assert run_transform(cache_mounts, before) == dedent(after)
+
+
+@pytest.mark.parametrize("dockerfile, says", [
+    ("FROM python\nRUN pip install --no-cache flask\n",
+     "cache mounts for pip; dropped --no-cache, which would leave the mounts unused"),
+    ("FROM python\nENV PIP_NO_CACHE_DIR=1\nRUN pip install --no-cache-dir flask\n",
+     "cache mounts for pip; dropped --no-cache-dir, PIP_NO_CACHE_DIR, which would leave the mounts unused"),
+    ("FROM python\nRUN pip install flask\n", "cache mounts for pip; no cache-disabling flag to drop"),
+])
+def test_cache_mounts_header_says_what_it_dropped(tmp_path, dockerfile, says):
+    """Regression: the header claimed --no-cache-dir etc. were dropped whether or not they were there."""
+    from helpers.variants.doc import Doc
+    from helpers.variants.transform import Project
+
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    assert cache_mounts.apply(Doc.from_text(dockerfile), Project(tmp_path, tmp_path / "Dockerfile")) == says
 
 
 @pytest.mark.parametrize("title, before, extra, after", NON_ROOT, ids=[c[0] for c in NON_ROOT])
