@@ -142,6 +142,18 @@ def pip_wheel(argv: list[str]) -> PipInstall | None:
     return found
 
 
+def recursive_chown(argv: list[str]) -> tuple[str, list[str]] | None:
+    """``chown -R OWNER PATH...`` as (owner, paths); None for any other command (or a --reference chown)."""
+    if program(argv) != "chown":
+        return None
+    options = [a for a in argv[1:] if a.startswith("-")]
+    words = [a for a in argv[1:] if not a.startswith("-")]
+    recursive = "--recursive" in options or any(not o.startswith("--") and "R" in o for o in options)
+    if not recursive or len(words) < 2 or any(o.startswith("--reference") for o in options):
+        return None
+    return words[0], words[1:]
+
+
 APT_PROGRAMS = {"apt-get", "apt", "aptitude"}
 
 
