@@ -13,7 +13,7 @@ from helpers.engine.base_images import MINIMAL_TAG, PYTHON_TAG
 from helpers.variants.doc import Doc, Step
 from helpers.variants.python_installs import installs_python
 from helpers.variants.transform import Project, Skip
-from helpers.variants.venvs import copied_venvs, lineage
+from helpers.variants.venvs import copied_venvs, lineage, made_by
 
 NAME = "minimal_base"
 FIXES = ()
@@ -30,7 +30,8 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip(f"the final stage is built FROM the stage {base}")
     if any(installs_python(s) for s in final.steps):
         raise Skip("the final stage installs Python packages, which needs pip")
-    if not any(copied_venvs(doc, s) for s in lineage(doc, final)):
+    venvs = [v for s in lineage(doc, final) for v in copied_venvs(doc, s)]
+    if not venvs:
         raise Skip("the final stage copies no virtualenv from another stage, so it needs the base's own "
                    "site-packages")
     minimal = MINIMAL.get(base)
@@ -43,4 +44,13 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip(f"no minimal counterpart known for {base}")
     doc.preamble.append(Step.parse(f"ARG {ARG_NAME}={minimal}"))
     final.set_from("${%s}" % ARG_NAME)
+    makers = {made_by(doc, v) for v in venvs}
+    if "python" in makers:
+        # `python -m venv` links bin/python to /usr/bin/python (python-is-python3), which the minimal base lacks
+        link = Step.run(["ln -s python3 /usr/bin/python"])
+        link.comment = [f"the virtualenv {', '.join(venvs)} links its python to /usr/bin/python (made by "
+                        "`python -m venv`); the minimal base only has python3"]
+        final.steps.insert(0, link)
+        return (f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}; "
+                "/usr/bin/python linked for the virtualenv")
     return f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}"

@@ -30,7 +30,12 @@ def lineage(doc: Doc, stage: Stage) -> list[Stage]:
 
 def created(stage: Stage) -> list[str]:
     """Virtualenvs a stage's RUNs create (absolute paths)."""
-    found = []
+    return list(creators(stage))
+
+
+def creators(stage: Stage) -> dict[str, str]:
+    """Virtualenvs a stage's RUNs create (absolute paths), each with the program that made it."""
+    found = {}
     for i, step in enumerate(stage.steps):
         if step.cmd != "RUN":
             continue
@@ -46,8 +51,26 @@ def created(stage: Stage) -> list[str]:
             elif exe == "uv" and args[:1] == ["sync"]:
                 target = env.get("UV_PROJECT_ENVIRONMENT", ".venv")
             if target:
-                found.append(posixpath.normpath(posixpath.join(workdir, target)))
+                found[posixpath.normpath(posixpath.join(workdir, target))] = exe
     return found
+
+
+def made_by(doc: Doc, venv: str) -> str | None:
+    """The program that created the virtualenv the final stage copies to ``venv`` (``python``,
+    ``python3.11``, ``uv``...), or None when unknown. A venv's ``bin/python`` links to that program's
+    path, so a runtime base without it cannot run the venv."""
+    for stage in lineage(doc, doc.final):
+        for i, step in enumerate(stage.steps):
+            source_stage = doc.stage_named(step.copy_from) if step.copy_from else None
+            if source_stage is None or len(step.sources) != 1:
+                continue
+            if posixpath.normpath(posixpath.join(stage.workdir_at(i), step.dest)) != venv:
+                continue
+            source = posixpath.normpath(step.sources[0])
+            for parent in lineage(doc, source_stage):
+                if source in creators(parent):
+                    return creators(parent)[source]
+    return None
 
 
 def looks_like(path: str, doc: Doc) -> bool:

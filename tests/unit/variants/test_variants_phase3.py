@@ -64,6 +64,15 @@ def test_minimal_base_sees_a_virtualenv_wherever_it_lives(run_transform, copy):
     assert "FROM dockopt/python:3.11-bookworm-minimal" in out or "${RUNTIME_BASE_IMAGE}" in out, out
 
 
+@pytest.mark.parametrize("maker, linked", [("python", True), ("python3", False)])
+def test_minimal_base_links_python_for_a_venv_made_by_python(run_transform, maker, linked):
+    """Regression (real build): `python -m venv /venv` links /venv/bin/python to /usr/bin/python, which the
+    minimal base lacks, so the container could not start (exec: /venv/bin/python: no such file)."""
+    out = run_transform(minimal_base, f"FROM dockopt/python:3.11-bookworm AS builder\nRUN {maker} -m venv /venv\n"
+                        "FROM dockopt/python:3.11-bookworm\nCOPY --from=builder /venv /venv\n")
+    assert ("RUN ln -s python3 /usr/bin/python" in out) is linked, out
+
+
 def test_digest_pin_pins_every_external_base_and_drops_the_arg(run_transform):
     out = run_transform(digest_pin, TWO_STAGE.format(base="dockopt/python:3.11-bookworm") +
                         "FROM builder AS tests\n", pin=fake_registry)
