@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from helpers.lint.shell import pip_install, program, simple_commands
+from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
 from helpers.variants.doc import Doc, Step, replace_word
 from helpers.variants.python_installs import package_name
 from helpers.variants.transform import Project, Skip
@@ -25,11 +25,24 @@ IN_IMAGE = "/tmp/dockopt-constraints.txt"
 INSTALLER = {"pip", "setuptools", "wheel", "distribute"}
 
 
+WHEEL_URL = re.compile(r"^([A-Za-z0-9_.\-]+) @ file://\S*/([A-Za-z0-9_.]+)-([^-/]+)-[^/]*\.whl$")
+
+
+def from_wheel(line: str) -> str | None:
+    """``Django @ file:///wheels/Django-5.0.6-py3-none-any.whl`` -> ``Django==5.0.6``: a wheel built by
+    ``pip wheel`` earlier in the build names the version it resolved (PEP 427 file name)."""
+    match = WHEEL_URL.match(line)
+    if not match or package_name(match.group(2)) != package_name(match.group(1)):
+        return None
+    return f"{match.group(1)}=={match.group(3)}"
+
+
 def constraints(freeze: list[str], own: str | None) -> list[str]:
     own = package_name(own) if own else None
     pins = []
     for line in freeze:
         line = line.strip()
+        line = from_wheel(line) or line
         if not line or line.startswith(("#", "-e ")) or " @ " in line or "==" not in line:
             continue
         if own and package_name(line) == own or package_name(line) in INSTALLER:
@@ -44,10 +57,12 @@ def file_name(project: Project) -> str:
 
 def constrain(command: str) -> str:
     argv = simple_commands(command)
-    call = pip_install(argv[0]) if len(argv) == 1 else None
+    install = pip_install(argv[0]) if len(argv) == 1 else None
+    call = install or (pip_wheel(argv[0]) if len(argv) == 1 else None)  # wheels built here are what gets installed
     if call is None or IN_IMAGE in call.constraint_files:
         return command
-    return replace_word(command, "install", f"install -c {IN_IMAGE}")
+    verb = "install" if install else "wheel"
+    return replace_word(command, verb, f"{verb} -c {IN_IMAGE}")
 
 
 def apply(doc: Doc, project: Project) -> str:
@@ -65,7 +80,8 @@ def apply(doc: Doc, project: Project) -> str:
     for stage in doc.stages:
         first = None
         for i, step in enumerate(stage.steps):
-            if step.cmd == "RUN" and step.commands and any(pip_install(a) for a in simple_commands(step.script)):
+            if step.cmd == "RUN" and step.commands and any(pip_install(a) or pip_wheel(a)
+                                                           for a in simple_commands(step.script)):
                 before = list(step.commands)
                 step.commands = [constrain(c) for c in step.commands]
                 if step.commands != before:
@@ -80,4 +96,4 @@ def apply(doc: Doc, project: Project) -> str:
                        "--all),\n# except pip, setuptools and wheel (never held back or downgraded).\n"
                        + "\n".join(pins) + "\n")
     return (f"{len(pins)} distributions pinned by {name} (frozen from {python} in the original image; pip, "
-            f"setuptools, wheel left unpinned) on {pinned_runs} pip RUN(s)")
+            f"setuptools, wheel left unpinned) on {pinned_runs} pip install/wheel RUN(s)")

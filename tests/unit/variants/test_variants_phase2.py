@@ -290,3 +290,16 @@ def test_pin_deps_leaves_globs_unquoted(run_transform):
     out = run_transform(pin_deps, "FROM python\nRUN pip install --no-cache-dir /wheels/* && rm -rf /wheels\n",
                         freeze=["django==5.0.6"])
     assert "pip install -c /tmp/dockopt-constraints.txt --no-cache-dir /wheels/* \\\n && rm -rf /wheels" in out
+
+
+def test_pin_deps_reads_versions_of_wheels_built_in_the_image_and_constrains_pip_wheel(run_transform):
+    """Regression (multistage_django): its freeze lists `Django @ file:///wheels/Django-5.0.6-...whl`, which was
+    dropped as a local install, so nothing was pinned; and `pip wheel -r`, which resolves them, was not constrained."""
+    freeze = ["asgiref @ file:///wheels/asgiref-3.13.0-py3-none-any.whl",
+              "Django @ file:///wheels/Django-5.0.6-py3-none-any.whl", "pip==23.0.1",
+              "mypkg @ file:///src/mypkg", "other @ file:///wheels/renamed-1.0-py3-none-any.whl"]
+    assert pin_deps.constraints(freeze, None) == ["asgiref==3.13.0", "Django==5.0.6"]
+    out = run_transform(pin_deps, "FROM python AS build\nRUN pip wheel --wheel-dir /wheels -r requirements.txt\n"
+                        "FROM python\nRUN pip install /wheels/*\n", freeze=freeze)
+    assert "RUN pip wheel -c /tmp/dockopt-constraints.txt --wheel-dir /wheels -r requirements.txt" in out
+    assert "RUN pip install -c /tmp/dockopt-constraints.txt /wheels/*" in out
