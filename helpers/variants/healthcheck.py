@@ -16,6 +16,7 @@ import shlex
 
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
+from helpers.variants.venvs import interpreter
 
 NAME = "healthcheck"
 FIXES = ("DO606",)
@@ -45,13 +46,15 @@ def choose(doc: Doc, project: Project) -> tuple[list[str], str]:
     """The health command and why it was chosen; Skip when no command that can fail is known."""
     if project.healthcheck:
         return shlex.split(project.healthcheck), "the command given"
+    # the app's own interpreter: a virtualenv's python need not be on PATH, nor `python` exist in a minimal base
+    python = interpreter(doc)
     module = health_module(project)
     if module:
-        return ["python", "-m", module], f"the project's own health module ({module})"
+        return [python, "-m", module], f"the project's own health module ({module})"
     port = exposed_port(doc)
     if port:
         probe = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"
-        return ["python", "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
+        return [python, "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
     raise Skip("no health command given, no health module and no EXPOSEd port: a process-alive check "
                "(`kill -0 1`) cannot fail while the container runs, so no HEALTHCHECK is written "
                "(give one with --healthcheck)")

@@ -237,6 +237,13 @@ def test_healthcheck_fits_the_app(run_transform, title, files, given, command):
     assert out.splitlines()[-1] == 'CMD ["python", "app.py"]'
 
 
+def test_healthcheck_runs_the_apps_own_python(run_transform):
+    """A virtualenv copied but not on PATH: `python` would be the base's (absent from a minimal base)."""
+    out = run_transform(healthcheck, "FROM p AS b\nRUN python3 -m venv /venv\nFROM p\nCOPY --from=b /venv /venv\n"
+                        'EXPOSE 8000\nCMD ["/venv/bin/python", "app.py"]\n')
+    assert 'CMD ["/venv/bin/python", "-c", "import socket;' in out
+
+
 def test_healthcheck_is_not_written_when_it_could_not_fail(run_transform):
     """Regression: with nothing to ask, `kill -0 1` was written, which succeeds while the container exists."""
     out = run_transform(healthcheck, 'FROM python\nCMD ["python", "app.py"]\n')
