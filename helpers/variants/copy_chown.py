@@ -88,9 +88,9 @@ def blocked(stage: Stage, target: str, first: int, at: int, chown_index: int) ->
 
 def convert_stage(doc: Doc, stage: Stage) -> list[str]:
     done = []
-    for at, step in enumerate(list(stage.steps)):
-        if step.cmd != "RUN" or step.commands is None:
-            continue
+    for step in list(stage.steps):
+        if step.cmd != "RUN" or step.commands is None or not any(s is step for s in stage.steps):
+            continue  # (a RUN emptied by moving its user creation is gone)
         at = stage.index_of(step)
         for ci, command in enumerate(list(step.commands)):
             argvs = simple_commands(command)

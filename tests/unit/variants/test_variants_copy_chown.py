@@ -44,6 +44,20 @@ CASES = [
      RUN chown web /srv \\
       && echo ok
      """),
+    ("a RUN of its own creating the user after the COPY: moved before it",
+     """
+     FROM python
+     COPY . /app
+     RUN useradd app
+     RUN chown -R app /app
+     """,
+     """
+
+     FROM python
+     RUN useradd app
+     COPY --chown=app . /app
+     RUN chown app /app
+     """),
     ("a RUN that writes into the directory first: left alone",
      """
      FROM python
