@@ -15,6 +15,7 @@ bind-mounted output readable.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from helpers.context import is_ignored, parse_ignore
 from helpers.lint.shell import program, simple_commands
@@ -50,6 +51,15 @@ def noise(path: str) -> bool:
     parts = path.split("/")
     return "__pycache__" in parts or path.endswith((".pyc", ".pyo")) or \
         any(path == r or path.startswith(r + "/") for r in ROOT_ONLY)
+
+
+RUN_ENV = re.compile(r"(?<!\S)(-e|--env)\s+(?:'([A-Za-z_]\w*)=[^']*'|([A-Za-z_]\w*)=\S*)")
+
+
+def redact(evidence: str) -> str:
+    """The evidence line without ``-e KEY=VALUE`` values: it is written into a file the user takes home,
+    and a --run-env value may be a secret."""
+    return RUN_ENV.sub(lambda m: f"{m.group(1)} {m.group(2) or m.group(3)}=...", evidence)
 
 
 def under(path: str, root: str) -> bool:
@@ -100,7 +110,7 @@ def evidence(doc: Doc, project: Project) -> tuple[list[str], list[str], str]:
     final = doc.final
     workdir = final.workdir_at(len(final.steps))
     writes = project.extra.get("start_writes")
-    said = project.extra.get("start_evidence")
+    said = redact(project.extra["start_evidence"]) if project.extra.get("start_evidence") else None
     if writes is None:
         why = ("the original image was not started" if "start_writes" not in project.extra
                else said or "the original image did not start here")

@@ -219,6 +219,16 @@ def test_non_root(run_transform, title, before, extra, after):
     assert run_transform(non_root, before, files, extra=extra) == dedent(after)
 
 
+def test_non_root_evidence_keeps_run_env_values_out_of_the_dockerfile(run_transform):
+    """The evidence line names the `docker run` used; --run-env values (a secret key) must not reach the file."""
+    said = ("docker diff of the original started with its own ENTRYPOINT/CMD (`docker run --rm -e SECRET_KEY=s3cr3t "
+            "-e 'DSN=sqlite:///a b' img:original`), port 8000 accepted a connection")
+    out = run_transform(non_root, APP, {"app.py": ""}, extra={"start_writes": ["/app/logs/x.log"],
+                                                              "start_evidence": said})
+    assert "s3cr3t" not in out and "sqlite:///" not in out
+    assert "-e SECRET_KEY=... -e DSN=... img:original" in out
+
+
 def test_non_root_never_claims_tmp_only_without_evidence(run_transform, tmp_path):
     """Regression: with no evidence and WORKDIR /, the outcome said "writes nothing but /tmp"."""
     from helpers.variants.doc import Doc
