@@ -124,7 +124,8 @@ def evidence(doc: Doc, project: Project) -> tuple[list[str], list[str], str]:
     existing = [p for p in beneath if copied_here(final, p, project, patterns)]
     said = said or "docker diff of the original image started with its own ENTRYPOINT/CMD"
     if not dirs:
-        return [], [], f"the original wrote nothing outside /tmp, /run and root's home at start-up ({said})"
+        return [], [], (f"the original wrote nothing at start-up the new user must own (at most temporary files, "
+                            f"bytecode caches, root's home) ({said})")
     return dirs, existing, f"the original wrote into {', '.join(dirs)} at start-up ({said})"
 
 

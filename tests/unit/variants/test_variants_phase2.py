@@ -219,6 +219,18 @@ def test_non_root(run_transform, title, before, extra, after):
     assert run_transform(non_root, before, files, extra=extra) == dedent(after)
 
 
+def test_non_root_says_how_it_knows_the_app_writes_nothing(tmp_path):
+    from helpers.variants.doc import Doc
+    from helpers.variants.transform import Project
+
+    (tmp_path / "Dockerfile").write_text(APP)
+    project = Project(tmp_path, tmp_path / "Dockerfile", extra={"start_writes": ["/app/__pycache__/a.pyc"],
+                                                               "start_evidence": DIFF})
+    detail = non_root.apply(Doc.from_text(dedent(APP)), project)
+    assert detail == ("runs as appuser (uid 1000); owns nothing; the original wrote nothing at start-up the new user "
+                      "must own (at most temporary files, bytecode caches, root's home) (" + DIFF + ")")
+
+
 def test_non_root_evidence_keeps_run_env_values_out_of_the_dockerfile(run_transform):
     """The evidence line names the `docker run` used; --run-env values (a secret key) must not reach the file."""
     said = ("docker diff of the original started with its own ENTRYPOINT/CMD (`docker run --rm -e SECRET_KEY=s3cr3t "
