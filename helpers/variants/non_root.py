@@ -75,8 +75,10 @@ def written_dirs(writes: list[str]) -> tuple[list[str], list[str]]:
     What is below but was already in the image (a log folder or database the COPY brings) is
     root-owned, so those paths are returned for the caller to own as well.
     """
-    paths = sorted({posixpath.normpath(p) for p in writes if p.startswith("/") and not noise(p)})
-    leaves = [p for p in paths if not any(q.startswith(p.rstrip("/") + "/") for q in paths)]
+    every = sorted({posixpath.normpath(p) for p in writes if p.startswith("/")})
+    # leaves are found before dropping noise: /app listed only as the parent of /app/__pycache__ is no write
+    leaves = [p for p in every if not any(q.startswith(p.rstrip("/") + "/") for q in every) and not noise(p)]
+    paths = [p for p in every if not noise(p)]
     dirs = sorted({posixpath.dirname(p) for p in leaves})
     outer = [d for d in dirs if d != "/" and not any(o != d and under(d, o) for o in dirs if o != "/")]
     beneath = [p for p in paths if any(under(p, d) and p != d for d in outer)]

@@ -124,7 +124,9 @@ NON_ROOT = [
      CMD ["python", "app.py"]
      """),
     ("started and wrote nothing: owns nothing, says how it knows", APP,
-     {"start_writes": ["/app/__pycache__", "/app/__pycache__/app.cpython-311.pyc", "/root/.cache"],
+     {"start_writes": ["/app", "/app/__pycache__", "/app/__pycache__/app.cpython-311.pyc", "/root", "/root/.cache",
+                       "/opt", "/opt/fetcher", "/opt/fetcher/pkg", "/opt/fetcher/pkg/__pycache__",
+                       "/opt/fetcher/pkg/__pycache__/__main__.cpython-311.pyc"],
       "start_evidence": DIFF},
      """
 
