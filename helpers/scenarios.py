@@ -276,7 +276,8 @@ class Session:
                                        hint="pass --code-file / --dependency-file.")
                 ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
                 changed, edited = relpath, True
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
+            if not self.live.local:  # the live line says it, with the step and the time
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
             result, waited = self.build(edited=edited, no_cache=scenario == "cold",
                                         label=f"{scenario} {r}/{repeats}", scenario=scenario)
             steps = progress.parse_build(result.log, self.target.dockerfile)
@@ -293,7 +294,8 @@ class Session:
             if scenario == "cold":
                 self.primed = True
             times.append(result.seconds)
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
+            if not self.live.local:
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
         summary = summarize(times)
         sid = self.history.add_scenario(self.variant_id, scenario, repeat_rows=rep_rows, steps=step_rows,
                                         cache_key=key, status="ok", changed_file=changed,
