@@ -240,7 +240,8 @@ class Session:
         """An untimed build so rebuild scenarios start from a built image and a warm cache."""
         if self.primed:
             return
-        self.log(f"{self.target.name}: priming build (untimed)")
+        if not self.live.local:
+            self.log(f"{self.target.name}: priming build (untimed)")
         result, _ = self.build(edited=False, label="priming build (untimed)")
         if not result.ok:
             raise BuildFailed(self.failure_message(result, "priming build"), evidence=result.log_tail())
