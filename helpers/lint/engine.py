@@ -19,6 +19,7 @@ from helpers.lint.config import LintConfig, load_config
 from helpers.lint.finding import Finding, at_or_above
 from helpers.lint.lint_context import LintContext
 from helpers.lint.pragmas import apply_pragmas
+from helpers.lint.queries import line_of
 from helpers.lint.registry import RULES
 
 
@@ -120,12 +121,23 @@ def prepare(dockerfile: Path, context_dir: Path, settings: LintConfig,
     return Prepared(dockerfile, model, lint_context, settings, findings, judged, seconds)
 
 
+def _relocated(model: Dockerfile, theirs: list[Finding]) -> list[Finding]:
+    """hadolint's findings moved from a RUN's first line to the line of the command they are about."""
+    by_start = {i.start_line: i for i in model.instructions if i.cmd == "RUN"}
+    moved = []
+    for finding in theirs:
+        wanted = hadolint_adapter.COMMAND_OF.get(finding.code)
+        run = by_start.get(finding.line) if wanted else None
+        moved.append(finding.with_(line=line_of(model, run, wanted)) if run is not None else finding)
+    return moved
+
+
 def finish(prepared: Prepared, run: hadolint_adapter.HadolintRun | None) -> LintResult:
     """Merge hadolint's findings, apply the settings and pragmas: the result a user sees."""
     findings, overruled = prepared.findings, []
     if run is not None:
-        findings, overruled = hadolint_adapter.reconcile(findings, run.findings, instruction_spans(prepared.model),
-                                                         prepared.judged)
+        findings, overruled = hadolint_adapter.reconcile(findings, _relocated(prepared.model, run.findings),
+                                                         instruction_spans(prepared.model), prepared.judged)
     findings = _configured(findings, prepared.settings)
     kept, suppressed = apply_pragmas(prepared.model, findings)
     kept.sort(key=Finding.sort_key)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.lint.finding import SEVERITIES, Finding
+from helpers.lint.shell import apt_install_packages, pip_call, program
 
 # hadolint code -> the dockopt rules that report the same problem (the first one found on the
 # same instruction takes hadolint's finding as a second source).
@@ -52,6 +53,31 @@ SEVERITY = {
     # point releases); dockopt's reproducibility answer is a digest-pinned base (DO302) plus
     # pinned Python dependencies (DO604/DO605), which the seed asks for. Still reported.
     "DL3008": "info",
+}
+
+
+def _program_with(programs: set[str], verbs: set[str]):
+    return lambda argv: program(argv) in programs and bool(verbs & set(argv[1:]))
+
+
+# hadolint reports at an instruction's first line; for these codes the offending part is one command
+# of the RUN, and a finding not merged into a dockopt twin is moved to that command's line.
+COMMAND_OF = {
+    "DL3008": lambda a: apt_install_packages(a) is not None,
+    "DL3014": lambda a: apt_install_packages(a) is not None,
+    "DL3015": lambda a: apt_install_packages(a) is not None,
+    "DL3009": _program_with({"apt-get", "apt"}, {"update", "install"}),
+    "DL3013": lambda a: pip_call(a) is not None,
+    "DL3042": lambda a: pip_call(a) is not None,
+    "DL3016": _program_with({"npm"}, {"install", "i"}),
+    "DL3018": _program_with({"apk"}, {"add"}),
+    "DL3019": _program_with({"apk"}, {"add"}),
+    "DL3028": _program_with({"gem"}, {"install"}),
+    "DL3033": _program_with({"yum"}, {"install"}),
+    "DL3037": _program_with({"zypper"}, {"install", "in"}),
+    "DL3041": _program_with({"dnf", "microdnf"}, {"install"}),
+    "DL3003": lambda a: program(a) == "cd",
+    "DL3047": lambda a: program(a) == "wget",
 }
 
 

@@ -19,6 +19,16 @@ BUILD_TOOL_PACKAGES = frozenset({
 BUILD_TOOL_SUFFIXES = ("-dev", "-devel")
 
 
+# Build tools that alone do not make a build stage: git fetches sources (and some apps run it at
+# run time); a stage is a build-tools stage only when it installs a compiler, headers or the like.
+NOT_ALONE = frozenset({"git"})
+
+
+def makes_build_stage(tools: list[str]) -> bool:
+    """Whether these build tools (see :func:`is_build_tool`) make a stage one that compiles."""
+    return any(re.split(r"[=:<>]", t, maxsplit=1)[0].lower() not in NOT_ALONE for t in tools)
+
+
 def is_build_tool(package: str) -> bool:
     name = re.split(r"[=:<>]", package, maxsplit=1)[0].lower()
     name = re.sub(r"-[0-9.]+$", "", name)  # gcc-12, g++-12
