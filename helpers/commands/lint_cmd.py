@@ -14,8 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def _one(path, context, args, build_args) -> int:
+    from helpers.lint.engine import lint_dockerfile
+    from helpers.lint.formatters import render
+
+    result = lint_dockerfile(path, context=context, hadolint=not args.no_hadolint, config=args.config,
+                             build_args=build_args)
+    print(render(result, args.format))
+    return 1 if result.fails(args.fail_on) else 0
+
+
 def run(args) -> int:
-    from helpers.lint import lint_dockerfile
     from helpers.lint.batch import lint_targets
     from helpers.lint.discover import DiscoveryError, discover
     from helpers.lint.formatters import render
@@ -28,10 +37,7 @@ def run(args) -> int:
         context = args.context
         if context is None and Path(paths[0]).is_file():
             context = discover(paths).targets[0].context
-        result = lint_dockerfile(paths[0], context=context, hadolint=not args.no_hadolint, config=args.config,
-                                 build_args=build_args)
-        print(render(result, args.format))
-        return 1 if result.fails(args.fail_on) else 0
+        return _one(paths[0], context, args, build_args)
     found = discover(paths)
     if not found.targets:
         raise DiscoveryError(f"no Dockerfile found under {', '.join(paths)}",
@@ -41,11 +47,7 @@ def run(args) -> int:
         raise DiscoveryError(f"--context applies to one Dockerfile; {len(found.targets)} were found",
                              hint="map each Dockerfile to its context in .dockopt.toml ([[lint.files]], see README)")
     if len(found.targets) == 1:  # `dockopt lint DIR` with one Dockerfile in it: the one-file output
-        target = found.targets[0]
-        result = lint_dockerfile(target.dockerfile, context=args.context or target.context,
-                                 hadolint=not args.no_hadolint, config=args.config, build_args=build_args)
-        print(render(result, args.format))
-        return 1 if result.fails(args.fail_on) else 0
+        return _one(found.targets[0].dockerfile, args.context or found.targets[0].context, args, build_args)
     batch = lint_targets(found.targets, hadolint=not args.no_hadolint, config=args.config, build_args=build_args,
                          jobs=args.jobs)
     batch.discovery = found

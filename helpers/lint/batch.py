@@ -14,13 +14,16 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers.errors import DockoptError
 from helpers.lint import hadolint as hadolint_adapter
-from helpers.lint.config import LintConfig
+from helpers.lint.config import LintConfig, load_config
 from helpers.lint.discover import Discovery, Target
-from helpers.lint.engine import LintResult, finish, prepare, settings_for
 from helpers.lint.finding import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from helpers.lint.engine import LintResult
 
 
 @dataclass
@@ -94,12 +97,19 @@ def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfi
         ConfigError: a config file is invalid (it would be wrong for every file it applies to).
     """
     start = time.perf_counter()
-    settings = {t.dockerfile: settings_for(t.dockerfile, t.context, config) for t in targets}
+    settings = {t.dockerfile: config if isinstance(config, LintConfig) else load_config(
+        t.dockerfile, t.context, Path(config) if config is not None else None) for t in targets}
     binary = hadolint_adapter.find_binary() if hadolint else None
     wanted = [Path(t.dockerfile).resolve() for t in targets if settings[t.dockerfile].hadolint] if binary else []
     batches = [hadolint_adapter.start_batch(binary, n, files, cwd)
                for n, (cwd, files) in enumerate(plan_batches(wanted, jobs or cores()))] if wanted else []
+    if batches:
+        hadolint_adapter.prime_version(binary)
     by_file = {path: batch for batch in batches for path in batch.files}
+    from helpers.lint.engine import (  # the rules: imported while hadolint already runs
+        finish,
+        prepare,
+    )
 
     prepared, errors = [], []
     for target in targets:

@@ -3,8 +3,9 @@
 A directory is searched for ``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``Containerfile``
 (and ``Containerfile.*``, ``*.Containerfile``), never ``*.dockerignore``. What ``.gitignore``
 leaves out is skipped, by git's own answer: ``git ls-files --cached --others --exclude-standard``
-inside a repository, and outside one the same command with a throwaway git directory pointed at
-the folder (the folder itself is never written to). Without git, every file is considered.
+inside a repository, and outside one (or in a folder named on the command line that its repository
+ignores) the same command with a throwaway git directory pointed at the folder (the folder itself
+is never written to). Without git, every file is considered.
 
 Each file's build context is its own folder, as ``docker build -f F DIR_OF_F`` would get, unless
 a ``.dockopt.toml`` in its folder or a parent folder (up to the repository root) maps it::
@@ -79,16 +80,37 @@ def _git_files(directory: Path) -> tuple[list[str] | None, str]:
     args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
     proc = subprocess.run([git, "-C", str(directory), *args], capture_output=True, check=False)
     if proc.returncode == 0:
-        return _split_z(proc.stdout), "git"
-    with tempfile.TemporaryDirectory(prefix="dockopt-git-") as scratch:
-        # Not a repository: git still applies the folder's .gitignore files to a work tree it is
-        # pointed at, with an empty repository of our own, and writes nothing into that folder.
-        init = subprocess.run([git, "init", "-q", scratch], capture_output=True, check=False)
-        proc = subprocess.run([git, f"--git-dir={scratch}/.git", f"--work-tree={directory}", *args],
-                              capture_output=True, cwd=directory, check=False)
-        if init.returncode != 0 or proc.returncode != 0:
-            return None, f"not honoured: git ls-files failed ({proc.stderr.decode(errors='replace').strip()[:200]})"
-        return _split_z(proc.stdout), "git (outside a repository)"
+        files = _split_z(proc.stdout)
+        named_but_ignored = not files and subprocess.run(
+            [git, "-C", str(directory), "check-ignore", "-q", "."], capture_output=True, check=False).returncode == 0
+        if not named_but_ignored:  # a folder the user names is searched even if its repository ignores it
+            return files, "git"
+    scratch = _scratch_repository(git)
+    # Not a repository: git still applies the folder's .gitignore files to a work tree it is pointed
+    # at, with an empty repository of dockopt's own, and writes nothing into that folder.
+    proc = subprocess.run([git, f"--git-dir={scratch}", f"--work-tree={os.path.abspath(directory)}", *args],
+                          capture_output=True, cwd=directory, check=False) if scratch else None
+    if proc is None or proc.returncode != 0:
+        why = proc.stderr.decode(errors="replace").strip()[:200] if proc else "no scratch repository"
+        return None, f"not honoured: git ls-files failed ({why})"
+    return _split_z(proc.stdout), "git (outside a repository)"
+
+
+def _scratch_repository(git: str) -> str | None:
+    """An empty bare repository in dockopt's cache folder, made once and reused (git only reads it)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockopt" / "empty.git"
+    if not (cache / "HEAD").is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="empty-", dir=cache.parent) as fresh:
+            made = subprocess.run([git, "init", "-q", "--bare", "--template=", fresh], capture_output=True, check=False)
+            if made.returncode != 0:
+                return None
+            try:
+                os.rename(fresh, cache)  # atomic: a concurrent lint sees a whole repository or none
+            except OSError:
+                pass  # another process made it first
+            os.makedirs(fresh, exist_ok=True)  # for TemporaryDirectory's cleanup
+    return str(cache) if (cache / "HEAD").is_file() else None
 
 
 def _split_z(output: bytes) -> list[str]:
@@ -153,14 +175,17 @@ def _mapping(directory: Path) -> _Mapping | None:
 
 def _mappings_for(dockerfile: Path) -> list[tuple[Path, _Mapping]]:
     """Nearest first: the Dockerfile's folder and its parents, up to the repository root."""
-    found = []
-    for directory in Path(os.path.abspath(dockerfile)).parents:
-        mapping = _mapping(directory)
-        if mapping is not None:
-            found.append((directory, mapping))
-        if (directory / ".git").exists():
-            break
-    return found
+    return _chain(os.path.dirname(os.path.abspath(dockerfile)))
+
+
+@lru_cache(maxsize=1024)
+def _chain(directory: str) -> list[tuple[Path, _Mapping]]:
+    mapping = _mapping(Path(directory))
+    here = [(Path(directory), mapping)] if mapping is not None else []
+    parent = os.path.dirname(directory)
+    if parent == directory or os.path.exists(os.path.join(directory, ".git")):
+        return here
+    return here + _chain(parent)
 
 
 def _relative(dockerfile: Path, directory: Path) -> str:
@@ -199,6 +224,7 @@ def discover(paths: list[str | os.PathLike]) -> Discovery:
         DiscoveryError: a path does not exist, or a .dockopt.toml is invalid.
     """
     _mapping.cache_clear()  # a long-lived process (a notebook, tests) may have edited them since
+    _chain.cache_clear()
     targets: dict[Path, Target] = {}
     excluded: list[Path] = []
     how = "no directory searched"

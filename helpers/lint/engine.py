@@ -171,8 +171,23 @@ def lint_dockerfile(path: str | os.PathLike, context: str | os.PathLike | None =
         raise ContextError(f"build context {context_dir} is not a directory",
                            hint="pass --context with the directory `docker build` would get")
     settings = settings_for(dockerfile, context_dir, config)
-    prepared = prepare(dockerfile, context_dir, settings, build_args)
+    binary = hadolint_adapter.find_binary() if hadolint and settings.hadolint else None
+    batch = None
+    if binary and dockerfile.is_file():  # hadolint runs while dockopt's rules do
+        batch = hadolint_adapter.start_batch(binary, 0, [dockerfile.resolve()],
+                                             hadolint_adapter.config_dir(dockerfile) or dockerfile.resolve().parent)
+        hadolint_adapter.prime_version(binary)
+    try:
+        prepared = prepare(dockerfile, context_dir, settings, build_args)
+    except BaseException:
+        if batch is not None:
+            hadolint_adapter.stop_batch(batch)
+        raise
     run = None
-    if hadolint and settings.hadolint:
-        run = hadolint_adapter.run_hadolint(dockerfile, prepared.model.display_name)
+    if batch is not None:
+        hadolint_adapter.finish_batch(binary, batch)
+        run = hadolint_adapter.batch_run(binary, batch, dockerfile, prepared.model.display_name)
+        run.batch = None  # one file, one process: not part of a many-file lint
+    elif hadolint and settings.hadolint:
+        run = hadolint_adapter.run_hadolint(dockerfile, prepared.model.display_name)  # reports why it cannot run
     return finish(prepared, run)

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -132,6 +133,11 @@ def run_hadolint(dockerfile: Path, display_name: str | None = None, timeout: flo
     return HadolintRun([_finding(i, name) for i in items if isinstance(i, dict)], seconds, version, binary)
 
 
+def prime_version(binary: str) -> None:
+    """Ask ``hadolint --version`` in the background, while the lint runs (its answer is cached)."""
+    threading.Thread(target=binary_version, args=(binary,), daemon=True).start()
+
+
 @lru_cache(maxsize=4)
 def binary_version(binary: str, timeout: float = 60) -> str:
     """'2.15.1' from ``hadolint --version`` (asked once per process, not once per file)."""
@@ -209,6 +215,16 @@ def finish_batch(binary: str, batch: Batch, timeout: float = 300) -> Batch:
                 batch.items[f"error:{path}"] = [{"error": alone.error}]
         batch.error = ""
     return batch
+
+
+def stop_batch(batch: Batch) -> None:
+    """Kill a batch whose results are no longer wanted (the Dockerfile turned out unreadable)."""
+    if batch.proc is not None and batch.proc.poll() is None:
+        batch.proc.kill()
+        batch.proc.wait()
+    for stream in (batch.out, batch.err):
+        if stream is not None:
+            stream.close()
 
 
 def batch_run(binary: str, batch: Batch, dockerfile: Path, display_name: str) -> HadolintRun:

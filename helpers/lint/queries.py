@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from helpers.dockerfile import Dockerfile, Instruction, Stage
@@ -40,8 +39,7 @@ def command_lines(model: Dockerfile, instruction: Instruction) -> list[tuple[lis
         lines = model.lines[instruction.start_line - 1: instruction.end_line] or [""]
         cursor, located = (0, len(instruction.cmd)), []
         for argv in simple_commands(instruction.script):
-            word = re.compile(r"(?:^|(?<=[\s;&|(`]))" + re.escape(argv[0]) + r"(?=$|[\s;&|)`\\])")
-            hit = _find(lines, cursor, word.search)
+            hit = _find(lines, cursor, lambda text, at, w=argv[0]: _word(text, w, at))
             if hit is None:
                 located.append((argv, instruction.start_line))
                 continue
@@ -51,6 +49,21 @@ def command_lines(model: Dockerfile, instruction: Instruction) -> list[tuple[lis
                 cursor = _find(lines, cursor, lambda text, at, t=token: _Span(text.find(t, at), len(t))) or cursor
         cache[key] = located
     return cache[key]
+
+
+BEFORE_WORD = frozenset(" \t;&|(`")
+AFTER_WORD = frozenset(" \t;&|)`\\")
+
+
+def _word(text: str, word: str, at: int) -> _Span:
+    """``word`` as a whole shell token in ``text`` from ``at`` (str.find: no regex to compile per word)."""
+    start = text.find(word, at)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or text[start - 1] in BEFORE_WORD) and (end == len(text) or text[end] in AFTER_WORD):
+            return _Span(start, len(word))
+        start = text.find(word, start + 1)
+    return _Span(-1, 0)
 
 
 class _Span:

@@ -133,3 +133,12 @@ def test_one_file_keeps_the_one_file_output(tmp_path, capsys):
     one = json.loads(capsys.readouterr().out)
     assert main(["lint", str(root), "--format", "json"]) == 1  # a folder holding one Dockerfile: the same
     assert json.loads(capsys.readouterr().out)["findings"] == one["findings"] and "files" not in one
+
+
+def test_a_folder_named_on_the_command_line_is_searched_even_if_its_repository_ignores_it(tmp_path):
+    repo = tree(tmp_path, {".gitignore": "work/\n", "work/a/Dockerfile": APT, "work/.gitignore": "skip/\n",
+                           "work/skip/Dockerfile": APT})
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert discover([repo]).targets == []
+    found = discover([repo / "work"])
+    assert [t.dockerfile.relative_to(repo).as_posix() for t in found.targets] == ["work/a/Dockerfile"]
