@@ -111,11 +111,11 @@ def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfi
         prepare,
     )
 
-    prepared, errors = [], []
+    prepared, errors, scans = [], [], {}
     for target in targets:
         try:
             prepared.append(prepare(Path(target.dockerfile), Path(target.context), settings[target.dockerfile],
-                                    build_args))
+                                    build_args, scans))
         except DockoptError as exc:
             errors.append(FileError(Path(target.dockerfile), exc.message))
 

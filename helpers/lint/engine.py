@@ -109,10 +109,11 @@ def settings_for(dockerfile: Path, context_dir: Path, config: LintConfig | str |
 
 
 def prepare(dockerfile: Path, context_dir: Path, settings: LintConfig,
-            build_args: dict[str, str] | None = None) -> Prepared:
-    """Parse and run dockopt's rules (raises DockerfileError for a file that is not a Dockerfile)."""
+            build_args: dict[str, str] | None = None, scans: dict | None = None) -> Prepared:
+    """Parse and run dockopt's rules (raises DockerfileError for a file that is not a Dockerfile).
+    ``scans`` lets Dockerfiles that share a context and ignore file share one walk of it."""
     model = parse_dockerfile(dockerfile, build_args)
-    lint_context = LintContext(dockerfile, context_dir if context_dir.is_dir() else None, settings)
+    lint_context = LintContext(dockerfile, context_dir if context_dir.is_dir() else None, settings, shared=scans)
     start = time.perf_counter()
     findings = run_rules(model, lint_context)
     seconds = time.perf_counter() - start

@@ -142,3 +142,27 @@ def test_a_folder_named_on_the_command_line_is_searched_even_if_its_repository_i
     assert discover([repo]).targets == []
     found = discover([repo / "work"])
     assert [t.dockerfile.relative_to(repo).as_posix() for t in found.targets] == ["work/a/Dockerfile"]
+
+
+def test_a_dockopt_toml_with_both_settings_and_a_mapping_is_read_by_both(tmp_path):
+    root = tree(tmp_path, {"Dockerfile": APT, "ctx/x": "1",
+                           ".dockopt.toml": '[lint]\ndisable = ["DO601"]\nexclude = []\n\n[[lint.files]]\n'
+                                            'dockerfile = "Dockerfile"\ncontext = "ctx"\n'})
+    [target] = discover([root]).targets
+    assert target.context.resolve() == (root / "ctx").resolve()
+    result = lint_dockerfile(target.dockerfile, context=target.context)
+    assert "DO601" not in result.codes() and result.config.source == root / ".dockopt.toml"
+
+
+def test_dockerfiles_sharing_a_context_and_ignore_file_share_one_walk_of_it(tmp_path, monkeypatch):
+    import helpers.lint.lint_context as lint_context
+
+    root = tree(tmp_path, {"Dockerfile": APT, "dev.Dockerfile": APT, "prod.Dockerfile": APT,
+                           "prod.Dockerfile.dockerignore": ".git\n", "tests/t.py": "x"})
+    walks = []
+    real = lint_context.scan_context
+    monkeypatch.setattr(lint_context, "scan_context", lambda *a: walks.append(a) or real(*a))
+    batch = lint_targets(discover([root]).targets, hadolint=False)
+    assert len(walks) == 2  # the context's .dockerignore-less walk, and prod's own ignore file
+    assert {r.dockerfile.name: "DO601" in r.codes() for r in batch.results} == {
+        "Dockerfile": True, "dev.Dockerfile": True, "prod.Dockerfile": False}
