@@ -49,8 +49,18 @@ MANIFEST_PATTERNS = (
 MANIFEST = re.compile("|".join(fnmatch.translate(p) for p in MANIFEST_PATTERNS))
 
 
+MANIFEST_NAMES = tuple(p for p in MANIFEST_PATTERNS if not any(ch in p for ch in "*?["))
+
+
 def is_manifest(source: str) -> bool:
-    return MANIFEST.match(posixpath.basename(posixpath.normpath(source))) is not None
+    """A manifest by name; a pattern (``package*.json``, ``go.*``, ``Gemfile*``) when it names manifests:
+    it starts with a manifest's name and every file it matches among the known ones is one."""
+    name = posixpath.basename(posixpath.normpath(source))
+    if MANIFEST.match(name) is not None:
+        return True
+    cut = next((n for n, ch in enumerate(name) if ch in "*?["), None)
+    return cut is not None and cut > 0 and any(
+        m.startswith(name[:cut]) and fnmatch.fnmatchcase(m, name) for m in MANIFEST_NAMES)
 
 
 # Weights and data that belong in a volume or an artifact store, not an image layer.

@@ -7,7 +7,7 @@ import posixpath
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.queries import command_lines
 from helpers.lint.rule import found
-from helpers.lint.shell import dependency_install
+from helpers.lint.shell import dependency_install, program
 
 CODE = "DO201"
 SEVERITY = "warning"
@@ -18,6 +18,7 @@ WHY = ("BuildKit reuses a layer only while every layer before it is unchanged. A
 FIX = "COPY only the manifests (pyproject.toml, requirements*.txt, lock files), install, then COPY the source."
 # What `make install` reads besides the manifests: copying it early is part of the right order.
 BUILD_FILES = {"Makefile", "GNUmakefile", "makefile"}
+MAKE = {"make", "gmake"}
 
 
 def _is_manifest(source: str) -> bool:
@@ -28,8 +29,12 @@ def _install(model, run, deps_installed: bool) -> int | None:
     """The line of the first command that fetches dependencies. Installing the project itself
     (pip install ., uv sync, poetry install, go build) fetches nothing new once an earlier layer
     installed the dependencies (uv sync --no-install-project, poetry install --no-root, -r ...)."""
+    built = False  # `make && make install`: compiling and installing the project, not its dependencies
     for argv, line in command_lines(model, run):
         kind = dependency_install(argv)
+        if kind == "deps" and program(argv) in MAKE and built:
+            kind = None
+        built = built or (program(argv) in MAKE and "install" not in argv)
         if kind == "deps" or (kind == "project" and not deps_installed):
             return line
     return None

@@ -68,6 +68,9 @@ ISSUE_15_CATCHES_NOT = [
     ("DO201", "FROM a:1\nCOPY Makefile requirements.txt ./\nRUN make install\nCOPY . .\n", None),
     ("DO201", "FROM a:1\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\n", None),
     ("DO201", "FROM a:1\nCOPY . .\nRUN make\n", None),  # building the project is not installing dependencies
+    ("DO201", "FROM gcc:14\nCOPY Makefile ./\nCOPY . .\nRUN make && make install\n", None),  # nor installing it
+    ("DO201", "FROM a:1\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n", None),  # a pattern of manifests
+    ("DO202", "FROM a:1\nCOPY go.* ./\nRUN go mod download\nCOPY . .\n", None),
     ("DO201", "FROM a:1\nCOPY . .\nRUN pip install -U pip setuptools wheel\n", None),
     # the installer upgrade is not an unpinned application dependency
     ("DO604", "FROM a:1\nRUN pip install -U pip setuptools wheel\n", None),
