@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from helpers.lint.finding import SEVERITIES, Finding
@@ -138,11 +137,18 @@ def prime_version(binary: str) -> None:
     threading.Thread(target=binary_version, args=(binary,), daemon=True).start()
 
 
-@lru_cache(maxsize=4)
+_VERSIONS: dict[str, str] = {}
+_VERSION_LOCK = threading.Lock()  # a caller arriving while the background ask runs waits for its answer
+
+
 def binary_version(binary: str, timeout: float = 60) -> str:
     """'2.15.1' from ``hadolint --version`` (asked once per process, not once per file)."""
-    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=timeout, check=False).stdout
-    return out.strip().rsplit(" ", 1)[-1]
+    with _VERSION_LOCK:
+        if binary not in _VERSIONS:
+            out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=timeout,
+                                 check=False).stdout
+            _VERSIONS[binary] = out.strip().rsplit(" ", 1)[-1]
+        return _VERSIONS[binary]
 
 
 def config_dir(dockerfile: Path) -> Path | None:
