@@ -8,6 +8,7 @@ broken rule never hides the others' findings (and tests assert DO000 never appea
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,14 +123,24 @@ def prepare(dockerfile: Path, context_dir: Path, settings: LintConfig,
     return Prepared(dockerfile, model, lint_context, settings, findings, judged, seconds)
 
 
+PIPE = re.compile(r"(?<![|>&])\|(?![|&])")
+
+
 def _relocated(model: Dockerfile, theirs: list[Finding]) -> list[Finding]:
     """hadolint's findings moved from a RUN's first line to the line of the command they are about."""
     by_start = {i.start_line: i for i in model.instructions if i.cmd == "RUN"}
     moved = []
     for finding in theirs:
+        run = by_start.get(finding.line)
         wanted = hadolint_adapter.COMMAND_OF.get(finding.code)
-        run = by_start.get(finding.line) if wanted else None
-        moved.append(finding.with_(line=line_of(model, run, wanted)) if run is not None else finding)
+        if run is not None and wanted is not None:
+            finding = finding.with_(line=line_of(model, run, wanted))
+        elif run is not None and finding.code == "DL4006":  # a pipe without pipefail: the line with the pipe
+            finding = finding.with_(line=next(
+                (n for n in range(run.start_line, run.end_line + 1)
+                 if not model.lines[n - 1].lstrip().startswith("#") and PIPE.search(model.lines[n - 1])),
+                run.start_line))
+        moved.append(finding)
     return moved
 
 

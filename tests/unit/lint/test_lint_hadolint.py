@@ -55,6 +55,14 @@ def test_hadolint_is_overruled_where_the_twin_knows_better_and_moved_to_the_offe
     assert ("DL3009", 4) in {(f.code, f.line) for f in result.overruled} and "DL3009" not in result.codes()
 
 
+def test_hadolint_findings_about_one_command_point_at_its_line(tmp_path):
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM debian:12\nRUN set -e && \\\n    echo hi && \\\n    cd /tmp && \\\n    wget -q http://x/y | tar x\n")
+    found = {(f.code, f.line) for f in lint_dockerfile(tmp_path / "Dockerfile").findings}
+    assert {("DL3003", 4), ("DL4006", 5)} <= found  # hadolint says line 2 for both
+
+
 def test_messages_name_the_tool_whose_cache_it_is(tmp_path):
     (tmp_path / ".dockerignore").write_text(".git\n")
     (tmp_path / "Dockerfile").write_text(
