@@ -166,3 +166,12 @@ def test_dockerfiles_sharing_a_context_and_ignore_file_share_one_walk_of_it(tmp_
     assert len(walks) == 2  # the context's .dockerignore-less walk, and prod's own ignore file
     assert {r.dockerfile.name: "DO601" in r.codes() for r in batch.results} == {
         "Dockerfile": True, "dev.Dockerfile": True, "prod.Dockerfile": False}
+
+
+def test_no_path_lints_the_current_folder(tmp_path, capsys, monkeypatch):
+    tree(tmp_path, {"a/Dockerfile": APT, "b/Containerfile": PIP})
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "--format", "json", "--no-hadolint"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [f["dockerfile"] for f in doc["files"]] == ["a/Dockerfile", "b/Containerfile"]  # as found, relative
+    assert doc["files"][0]["context"] == "a" and doc["hadolint"]["batches"] == []
