@@ -100,7 +100,9 @@ def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfi
     settings = {t.dockerfile: config if isinstance(config, LintConfig) else load_config(
         t.dockerfile, t.context, Path(config) if config is not None else None) for t in targets}
     binary = hadolint_adapter.find_binary() if hadolint else None
-    wanted = [Path(t.dockerfile).resolve() for t in targets if settings[t.dockerfile].hadolint] if binary else []
+    # once per file even when two names lead to it (a symlinked Dockerfile): hadolint would report it twice
+    wanted = list(dict.fromkeys(Path(t.dockerfile).resolve() for t in targets
+                                if settings[t.dockerfile].hadolint)) if binary else []
     batches = [hadolint_adapter.start_batch(binary, n, files, cwd)
                for n, (cwd, files) in enumerate(plan_batches(wanted, jobs or cores()))] if wanted else []
     if batches:

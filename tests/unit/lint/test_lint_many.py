@@ -175,3 +175,12 @@ def test_no_path_lints_the_current_folder(tmp_path, capsys, monkeypatch):
     doc = json.loads(capsys.readouterr().out)
     assert [f["dockerfile"] for f in doc["files"]] == ["a/Dockerfile", "b/Containerfile"]  # as found, relative
     assert doc["files"][0]["context"] == "a" and doc["hadolint"]["batches"] == []
+
+
+def test_a_symlinked_dockerfile_gets_hadolints_findings_once(tmp_path):
+    root = tree(tmp_path, {"Dockerfile.prod": APT})
+    (root / "Dockerfile").symlink_to("Dockerfile.prod")
+    batch = lint_targets(discover([root]).targets)
+    assert len(batch.results) == 2
+    for result in batch.results:
+        assert [f.code for f in result.findings].count("DL3008") == 1
