@@ -22,6 +22,7 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
 pio.templates["dockopt"] = go.layout.Template(pio.templates["plotly_white"])
 pio.templates["dockopt"].layout.colorway = OKABE_ITO
 TEMPLATE = "dockopt"
+pio.templates.default = TEMPLATE  # plotly express picks trace colours from the default template at creation
 SEVERITY_COLORS = {"error": "#D55E00", "warning": "#E69F00", "info": "#0072B2", "style": "#999999"}
 STATE_COLORS = {"ran": "#D55E00", "cached": "#0072B2", "fail": "#F4C7A1", "unknown": "#EDF2F7", "pass": "#B3D4EA"}
 

@@ -44,11 +44,13 @@ def delta(metric: str, before, after) -> str:
     if not before:
         return ""
     pct = 100 * (after - before) / before
-    if metric == "Image Size":
-        return f"{pct:+.0f}%" + (f" ({tables.factor(before, after)} smaller)" if after and before / after >= 1.5 else "")
-    if after and before / after >= 2:
-        return f"{tables.factor(before, after)} faster"
-    return f"{abs(pct):.0f}% {'faster' if pct < 0 else 'slower'}" if abs(pct) >= 0.5 else "no change"
+    if abs(pct) < 0.5:
+        return "no change"
+    faster, slower = ("smaller", "larger") if metric == "Image Size" else ("faster", "slower")
+    ratio = before / after if after else 0
+    if ratio >= 2 or (ratio and 1 / ratio >= 2):  # "18.8x slower" reads better than "1779% slower"
+        return f"{tables.number(max(ratio, 1 / ratio))}x {faster if ratio > 1 else slower}"
+    return f"{abs(pct):.0f}% {faster if pct < 0 else slower}"
 
 
 def tiles(saved: dict) -> str:

@@ -26,7 +26,8 @@ code{background:var(--head);padding:0 .25rem;border-radius:3px;font-size:.92em}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f9fb;border:1px solid var(--line);padding:.5rem .7rem;border-radius:4px;font-size:.85rem}
 .table-wrap{overflow-x:auto;margin:.6rem 0 1rem}
 table.people{border-collapse:collapse;width:100%;font-size:.9rem}
-table.people th,table.people td{border-bottom:1px solid var(--line);padding:.35rem .55rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table.people th,table.people td{border-bottom:1px solid var(--line);padding:.35rem .55rem;text-align:left;vertical-align:top}
+table.people td.long{overflow-wrap:anywhere;min-width:12rem}
 table.people th{background:var(--head);font-weight:600}
 table.people .num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.people td.pre{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.8rem}
@@ -42,7 +43,7 @@ table.sortable th[aria-sort=ascending] button::after{content:" ▲"} table.sorta
 .tile h3{margin:0;font-size:.95rem;color:var(--muted);font-weight:600}
 .tile .big{font-size:1.9rem;font-weight:700;margin:.2rem 0;display:block;text-decoration:none;color:var(--ink)}
 .tile .from{color:var(--muted);font-size:.9rem} .tile .delta{font-weight:600}
-.verdicts li,.plan li{margin:.3rem 0}
+.verdicts li,.plan li{margin:.3rem 0;overflow-wrap:anywhere}
 footer.measured{margin-top:2.5rem;border-top:1px solid var(--line);padding-top:.6rem;color:var(--muted);font-size:.82rem}
 footer.measured dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}
 footer.measured dt{font-weight:600}

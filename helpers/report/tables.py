@@ -57,6 +57,8 @@ BADGES = {  # column (lower case) -> {value (lower case) -> badge class}
     "pinned by digest": {"yes": "good", "no": "bad"},
 }
 MULTILINE = re.compile(r"\n")
+LONG_TEXT = 40  # characters: a cell this long may break inside a word (digests, paths); shorter ones never do
+UNNAMED = "item"  # the header of a column without a name (a two-column "what / value" table)
 
 
 def e(value) -> str:
@@ -143,7 +145,7 @@ def people_table(resource: dict, table_id: str = "", caption: str = "") -> str:
     head = []
     numeric = {}
     for f in fields:
-        header, kind = COLUMNS.get(f["name"], (f["name"], None))
+        header, kind = COLUMNS.get(f["name"], (f["name"] or UNNAMED, None))
         numeric[f["name"]] = f.get("type") in ("number", "integer") and kind != INTEGER
         head.append(f'<th scope="col"{" class=num" if numeric[f["name"]] else ""}>{e(header)}</th>')
     body = []
@@ -155,7 +157,8 @@ def people_table(resource: dict, table_id: str = "", caption: str = "") -> str:
             text = cell(name, row.get(name), kind, f.get("type", ""))
             css = badge(name, text)
             shown = f'<span class="badge badge-{css}">{e(text)}</span>' if css else e(text)
-            classes = " ".join(c for c in ("num" if numeric[name] else "", "pre" if MULTILINE.search(text) else "") if c)
+            classes = " ".join(c for c in ("num" if numeric[name] else "", "pre" if MULTILINE.search(text) else "",
+                                           "long" if len(text) > LONG_TEXT else "") if c)
             sort_key = row.get(name)
             data_sort = f' data-sort="{e(sort_key)}"' if numeric[name] and not missing(sort_key) else ""
             tds.append(f'<td{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}{data_sort}>{shown}</td>')

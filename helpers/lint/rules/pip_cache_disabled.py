@@ -12,7 +12,7 @@ CATEGORY = "build-speed"
 TITLE = "pip cache disabled instead of kept in a cache mount"
 WHY = ("--no-cache-dir / PIP_NO_CACHE_DIR keep the cache out of the image, but also out of every later "
        "build: wheels compiled from source are rebuilt each time. A cache mount gets both.")
-FIX = "Drop --no-cache-dir and PIP_NO_CACHE_DIR; use RUN --mount=type=cache,target=/root/.cache/pip pip install ..."
+FIX = "Drop --no-cache-dir and PIP_NO_CACHE_DIR; use RUN --mount=type=cache,target=/root/.cache/pip pip install <packages>"
 
 
 def check(model, context):
