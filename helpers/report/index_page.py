@@ -39,8 +39,9 @@ def delta(metric: str, before, after) -> str:
     if before is None or after is None:
         return "not measured"
     if metric in ("Security Issues", "Layers"):
-        diff = after - before
-        return "no change" if diff == 0 else f"{diff:+d}"
+        diff = int(after - before)
+        noun = "findings" if metric == "Security Issues" else "layers"
+        return "no change" if diff == 0 else f"{abs(diff)} {'fewer' if diff < 0 else 'more'} {noun}"
     if not before:
         return ""
     pct = 100 * (after - before) / before
@@ -97,7 +98,7 @@ def phase_verdicts(saved: dict) -> str:
         win = "; ".join(wins) or "no measured gain"
         cost = "; ".join(costs) or "no measured cost"
         items.append(f'<li><strong><a href="{stem}.html">{e(title)}</a></strong> (against {e(previous)}): '
-                     f'win: {win}. Cost: {cost}.</li>')
+                     f'Win: {win}. Cost: {cost}.</li>')
         previous = variant
     return f'<ul class="verdicts">{"".join(items)}</ul>'
 

@@ -44,6 +44,14 @@ table.sortable th[aria-sort=ascending] button::after{content:" ▲"} table.sorta
 .tile .big{font-size:1.9rem;font-weight:700;margin:.2rem 0;display:block;text-decoration:none;color:var(--ink)}
 .tile .from{color:var(--muted);font-size:.9rem} .tile .delta{font-weight:600}
 .verdicts li,.plan li{margin:.3rem 0;overflow-wrap:anywhere}
+table.diff{border-collapse:collapse;width:100%;font-family:ui-monospace,monospace;font-size:.8rem}
+table.diff caption{text-align:left;font-weight:600;padding:.2rem 0}
+table.diff th{background:var(--head);text-align:left;padding:.2rem .4rem;font-family:system-ui,sans-serif}
+table.diff td{padding:0 .4rem;white-space:pre-wrap;overflow-wrap:anywhere;vertical-align:top}
+table.diff td.ln{color:var(--muted);text-align:right;width:3rem;white-space:nowrap;user-select:none}
+table.diff tr.add td{background:#e3f1fb} table.diff tr.del td{background:#fdebdc}
+table.diff tr.add .mark{color:#005a8c;font-weight:700} table.diff tr.del .mark{color:#8a3b00;font-weight:700}
+table.diff tr.hunk td{background:var(--head);color:var(--neutral);font-family:system-ui,sans-serif;font-weight:600;padding:.2rem .4rem}
 footer.measured{margin-top:2.5rem;border-top:1px solid var(--line);padding-top:.6rem;color:var(--muted);font-size:.82rem}
 footer.measured dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}
 footer.measured dt{font-weight:600}
@@ -56,6 +64,7 @@ section.phase:first-of-type{break-before:auto}
   tr,.tile,.budget,.js-plotly-plot,.plotly-graph-div,pre{break-inside:avoid}
   thead{display:table-header-group}
   table.people{font-size:8.5pt}
+  .tiles{grid-template-columns:repeat(5,1fr);gap:.4rem} .tile .big{font-size:1.4rem}
   .table-wrap{overflow:visible}
   h2,h3{break-after:avoid}
   a{color:inherit;text-decoration:none}
@@ -68,6 +77,7 @@ document.querySelectorAll('table.sortable').forEach(function(table){
   table.querySelectorAll('thead th').forEach(function(th, col){
     var button = document.createElement('button'); button.type = 'button';
     button.textContent = th.textContent; th.textContent = ''; th.appendChild(button);
+    button.setAttribute('aria-label', 'sort by ' + (button.textContent || 'column ' + (col + 1)));
     button.addEventListener('click', function(){
       var asc = th.getAttribute('aria-sort') !== 'ascending';
       table.querySelectorAll('thead th').forEach(function(o){ o.removeAttribute('aria-sort'); });

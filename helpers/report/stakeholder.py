@@ -3,6 +3,7 @@
 Applied to a copy of the executed notebook before the code-free HTML is made:
 
 - a DataFrame becomes a table for people (``tables.people_table``, from its Table Schema output);
+- a Dockerfile diff is shown as a reviewer reads it (``diff_view``);
 - the budget cell's printed lines become a headline and a table of checks;
 - progress lines (stdout/stderr), bare reprs and return values (outputs that are only
   ``text/plain``) are dropped: they stay in the engineer page;
@@ -19,6 +20,7 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 
+from helpers.report.diff_view import diff_html, is_unified_diff
 from helpers.report.tables import TABLE_SCHEMA, budget_table, people_table
 
 BUDGET_MARK = "# budget"
@@ -86,6 +88,9 @@ class PeopleOutputs(Preprocessor):
             return None
         if TABLE_SCHEMA in data:
             return _html(people_table(data[TABLE_SCHEMA], _unique(section, used)))
+        plain = "".join(data.get("text/plain", ""))
+        if is_unified_diff(plain):
+            return _html(diff_html(plain))
         if set(data) <= {"text/plain"}:
             return None
         return output

@@ -31,7 +31,7 @@ def test_tiles_show_optimized_from_original_with_the_change():
 
 def test_phase_verdict_names_its_win_and_its_cost():
     html = index_page.phase_verdicts(SAVED)
-    assert "win: image" in html and "1,524 MB → 310 MB" in html and "Cost: first build" in html
+    assert "Win: image" in html and "1,524 MB → 310 MB" in html and "Cost: first build" in html
     assert "not measured" in html  # phase 2 and 3 are missing
 
 
@@ -41,7 +41,7 @@ def test_plan_lists_done_and_left_escaped():
 
 
 def test_delta_words():
-    assert index_page.delta("Layers", 15, 10) == "-5"
+    assert index_page.delta("Layers", 15, 10) == "5 fewer layers"
     assert index_page.delta("Image Size", 100, 63) == "37% smaller"
     assert index_page.delta("First Build", 1.51, 28.3) == "18.7x slower"
     assert index_page.delta("Security Issues", 3, 3) == "no change"
