@@ -37,7 +37,7 @@ def diff_html(text: str) -> str:
         old, new = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
         codes = sorted(set(CODES.findall("\n".join(body))))
         label = f"fixes {', '.join(codes)}" if codes else "no finding named"
-        rows.append(f'<tr class="hunk"><td colspan="3">lines {old}/{new} · {e(label)}</td></tr>')
+        rows.append(f'<tr class="hunk"><td colspan="3">before line {old}, after line {new} · {e(label)}</td></tr>')
         for line in body:
             mark, content = (line[:1], line[1:]) if line else (" ", "")
             if mark == "+":

@@ -41,7 +41,7 @@ def delta(metric: str, before, after) -> str:
     if metric in ("Security Issues", "Layers"):
         diff = int(after - before)
         noun = "findings" if metric == "Security Issues" else "layers"
-        return "no change" if diff == 0 else f"{abs(diff)} {'fewer' if diff < 0 else 'more'} {noun}"
+        return "no change" if diff == 0 else f"{abs(diff)} {'fewer' if diff < 0 else 'more'} {noun if abs(diff) > 1 else noun[:-1]}"
     if not before:
         return ""
     pct = 100 * (after - before) / before

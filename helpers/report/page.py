@@ -20,7 +20,7 @@ STYLE = """
 --bad:#9b1c1c;--bad-bg:#fde2e2;--warn:#7a4b00;--warn-bg:#fdf0d5;--info:#0b4f8a;--info-bg:#e0efff;--neutral:#3e4c59;--neutral-bg:#e4e7eb}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:76rem;color:var(--ink);padding:1rem 1.5rem;line-height:1.45}
 a{color:#0b4f8a} h1{font-size:1.7rem;margin:.6rem 0 .2rem} h2{margin-top:2rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}
-nav.top{font-size:.9rem;margin-bottom:.5rem} nav.top a{margin-right:.8rem}
+nav.top{font-size:.9rem;margin-bottom:.5rem} nav.top a{margin-right:.8rem} nav.top a[aria-current]{font-weight:700;text-decoration:none;color:var(--ink)}
 .meta{color:var(--muted);margin-top:0}
 code{background:var(--head);padding:0 .25rem;border-radius:3px;font-size:.92em}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f9fb;border:1px solid var(--line);padding:.5rem .7rem;border-radius:4px;font-size:.85rem}
@@ -31,7 +31,7 @@ table.people td.long{overflow-wrap:anywhere;min-width:12rem}
 table.people th{background:var(--head);font-weight:600}
 table.people .num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.people td.pre{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.8rem}
-table.sortable th{cursor:pointer} table.sortable th button{all:inherit;cursor:pointer}
+table.sortable th button{all:unset;cursor:pointer;font:inherit;color:inherit} table.sortable th button:focus-visible{outline:2px solid #0b4f8a}
 table.sortable th[aria-sort=ascending] button::after{content:" ▲"} table.sortable th[aria-sort=descending] button::after{content:" ▼"}
 .badge{display:inline-block;padding:0 .45rem;border-radius:.7rem;font-size:.82rem;font-weight:600;white-space:nowrap}
 .badge-good{background:var(--good-bg);color:var(--good)} .badge-bad{background:var(--bad-bg);color:var(--bad)}

@@ -85,7 +85,7 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
 
 
 def navigation(current: str) -> str:
-    links = ['<a href="index.html">Summary</a>']
+    links = ['<a href="index.html">Overview</a>']
     for phase in PHASES:
         label = phase.title.split(":")[0]
         links.append(f'<a href="{phase.stem}.html" aria-current="page">{label}</a>' if phase.stem == current

@@ -16,7 +16,7 @@ import math
 import re
 
 TABLE_SCHEMA = "application/vnd.dataresource+json"
-SORTABLE_FROM = 8  # rows: a table this long gets clickable column headers
+SORTABLE_FROM = 10  # rows: a table this long gets clickable column headers
 
 # Column name -> (header shown, how its numbers read). Names not listed keep their name.
 BYTES = "bytes"
