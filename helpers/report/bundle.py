@@ -33,9 +33,9 @@ def link_sections(body: str) -> str:
 
 def write_single_file(out_dir: Path, project: str, summary: str, executed, footer: str = "") -> Path:
     contents = "".join(f'<li><a href="#{item.phase.stem}">{page.e(item.phase.title)}</a></li>' for item in executed)
-    parts = [f'<section class="phase" id="summary" aria-label="Summary"><h1>Dockerfile optimization report</h1>'
-             f'<p class="meta">Project <code>{page.e(project)}</code></p>{link_sections(summary)}'
-             f'<h2>Contents</h2><ol>{contents}</ol></section>']
+    parts = [(f'<section class="phase" id="summary" aria-label="Summary"><h1>Dockerfile optimization report</h1>'
+              f'<p class="meta">Project <code>{page.e(project)}</code></p>{link_sections(summary)}'
+              f'<h2>Contents</h2><ol>{contents}</ol></section>')]
     for item in executed:
         if item.notebook.is_file():
             parts.append(section(item.phase.stem, item.phase.title, render.people_body(item.notebook)))
@@ -53,7 +53,8 @@ def print_pdf(html_file: Path, timeout_s: int = 180) -> Path:
     target.unlink(missing_ok=True)
     argv = [chromium_path(), "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
             "--virtual-time-budget=15000", f"--print-to-pdf={target}", html_file.resolve().as_uri()]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL,
+                          check=False)
     if not target.is_file():
         from helpers.errors import DockoptError
 

@@ -27,7 +27,7 @@ def hunks(lines: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def diff_html(text: str) -> str:
-    e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    e = lambda s: html.escape(s, quote=True)
     lines = text.splitlines()
     before = lines[0][4:] if lines and lines[0].startswith("--- ") else ""
     after = lines[1][4:] if len(lines) > 1 and lines[1].startswith("+++ ") else ""

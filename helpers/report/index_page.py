@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 
 import pandas as pd
 
@@ -112,7 +113,7 @@ def plan_list(saved: dict) -> str:
         rows = [r for r in plan if int(r["phase"]) == phase]
         done = [r for r in rows if r["verified"] == "yes"]
         left = [r for r in rows if r["verified"] != "yes"]
-        stem, title = PHASE_PAGES.get(f"phase{phase}", ("", f"Phase {phase}"))
+        title = PHASE_PAGES.get(f"phase{phase}", ("", f"Phase {phase}"))[1]
         items = "".join(
             f'<li><span class="badge badge-{"good" if r["verified"] == "yes" else ("bad" if r["verified"] == "NO" else "neutral")}">'
             f'{"done" if r["verified"] == "yes" else ("left" if r["verified"] == "NO" else "not measured")}</span> '
@@ -159,7 +160,7 @@ def summary_html(saved: dict | None, folder_links: bool = True) -> str:
 
 
 def write_index(out_dir, project: str, dockerfile: str, executed, saved: dict | None,
-                footer: str = "") -> "Path":
+                footer: str = "") -> Path:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""<h1>Dockerfile optimization report</h1>
 <p class="meta">Project <code>{e(project)}</code> · Dockerfile <code>{e(dockerfile)}</code> · {e(now)}</p>

@@ -52,15 +52,13 @@ table.diff td.ln{color:var(--muted);text-align:right;width:3rem;white-space:nowr
 table.diff tr.add td{background:#e3f1fb} table.diff tr.del td{background:#fdebdc}
 table.diff tr.add .mark{color:#005a8c;font-weight:700} table.diff tr.del .mark{color:#8a3b00;font-weight:700}
 table.diff tr.hunk td{background:var(--head);color:var(--neutral);font-family:system-ui,sans-serif;font-weight:600;padding:.2rem .4rem}
-footer.measured{margin-top:2.5rem;border-top:1px solid var(--line);padding-top:.6rem;color:var(--muted);font-size:.82rem}
-footer.measured dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}
-footer.measured dt{font-weight:600}
+
 .anchor-link{display:none} .jp-Cell{margin:.4rem 0} .jp-OutputArea-output{overflow-x:auto}
 section.phase{break-before:page}
 section.phase:first-of-type{break-before:auto}
 @media print{
   body{max-width:none;padding:0;font-size:10pt}
-  nav.top,.no-print{display:none}
+  nav.top,.no-print,.modebar-container{display:none}
   tr,.tile,.budget,.js-plotly-plot,.plotly-graph-div,pre{break-inside:avoid}
   thead{display:table-header-group}
   table.people{font-size:8.5pt}
@@ -70,6 +68,11 @@ section.phase:first-of-type{break-before:auto}
   a{color:inherit;text-decoration:none}
 }
 """
+
+FOOTER_STYLE = """footer.measured{margin-top:2.5rem;border-top:1px solid #d9e2ec;padding-top:.6rem;color:#52606d;font-size:.82rem}
+footer.measured dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}
+footer.measured dt{font-weight:600}"""
+STYLE += FOOTER_STYLE
 
 # Click a column header of a long table to sort by it (numbers by their raw value).
 SORT_SCRIPT = """
@@ -124,7 +127,7 @@ class Measurement:
                 ("repeats per timing", self.repeats or "not recorded"),
                 ("a timing is", TIMING_INCLUDES), *self.extra.items()]
         items = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
-        return f'<footer class="measured" aria-label="How it was measured"><strong>How it was measured</strong><dl>{items}</dl></footer>'
+        return f'<style>{FOOTER_STYLE}</style><footer class="measured" aria-label="How it was measured"><strong>How it was measured</strong><dl>{items}</dl></footer>'
 
 
 def load_average() -> tuple:

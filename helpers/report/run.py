@@ -6,10 +6,12 @@ Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) a
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.errors import DockoptError
 from helpers.report import bundle, execute, index_page, page, render
 from helpers.report.notebooks import PHASES, select
 
@@ -79,7 +81,7 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
     single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
     try:
         bundle.print_pdf(single)
-    except Exception as exc:  # the folder and the single file are still the report; say what is missing
+    except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand; say what is missing
         log(f"      report.pdf not printed: {exc}")
     return ReportResult(out_dir, index, executed, time.perf_counter() - start)
 
@@ -95,13 +97,15 @@ def navigation(current: str) -> str:
 
 
 def engine_description() -> tuple[str, int]:
-    try:
-        from helpers.engine import connect
+    import docker
 
+    from helpers.engine import connect
+
+    try:
         info = connect.describe(connect.client())
         return (f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}, {info.os_arch})",
                 info.cpus)
-    except Exception as exc:  # the report still renders; the footer says the engine was not described
+    except (DockoptError, OSError, docker.errors.DockerException) as exc:  # the footer says it was not described
         return f"not described ({exc})", 0
 
 

@@ -25,7 +25,7 @@ from helpers.report.tables import TABLE_SCHEMA, budget_table, people_table
 
 BUDGET_MARK = "# budget"
 PLOTLY_JS = "* plotly.js v"
-HEADING = re.compile(r"^#{1,4}\s+(.+)$", re.M)
+HEADING = re.compile(r"^#{1,4}\s+(.+)$", re.MULTILINE)
 
 
 def slug(text: str) -> str:

@@ -131,7 +131,7 @@ def badge(column: str, text: str) -> str:
         return ""
     key = text.strip().lower()
     for value, css in classes.items():
-        if key == value or key.startswith(value + " ") or key.startswith(value + ":") or key.startswith(value + " ("):
+        if key == value or key.startswith((value + " ", value + ":")):
             return css
     return ""
 
@@ -176,7 +176,7 @@ def budget_table(text: str, table_id: str = "") -> str:
     """The budget cell's printed lines as a headline and a table of checks (what, value, limit, held)."""
     from helpers.budgets import parse_report
 
-    checks, headline = parse_report(text)
+    checks, _ = parse_report(text)
     if not checks:
         return f"<pre>{e(text)}</pre>"
     failed = [c for c in checks if c["state"] == "FAIL"]

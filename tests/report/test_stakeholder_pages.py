@@ -23,8 +23,8 @@ PROCESS_OUTPUT = [
     re.compile(r"Executing:|\d+%\|"),  # papermill / tqdm
     re.compile(r"saved for the index page|not saved \(no report_dir\)"),  # a return value
     re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>"),  # a repr
-    re.compile(r"^(PASS|FAIL|SKIP)  \w+:", re.M),  # raw budget lines (they become a table)
-    re.compile(r"^budgets: \d+ of \d+ hold", re.M),
+    re.compile(r"^(PASS|FAIL|SKIP)  \w+:", re.MULTILINE),  # raw budget lines (they become a table)
+    re.compile(r"^budgets: \d+ of \d+ hold", re.MULTILINE),
 ]
 TABLE_FACTS = """() => ({
   tbodyTh: document.querySelectorAll('tbody th').length,
@@ -183,7 +183,7 @@ def test_pdf_exists_opens_and_its_first_page_is_drawn(sample_report, screenshots
     pdf = sample_report.out_dir / "report.pdf"
     assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
     assert pages >= len(sample_report.executed) + 1  # a page break between phases
     screenshots.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
