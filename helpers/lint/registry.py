@@ -13,6 +13,7 @@ from helpers.lint.rules import (
     base_not_digest_pinned,
     base_tag_latest,
     build_tools_in_final_stage,
+    chown_after_copy,
     consecutive_runs,
     context_unreadable,
     dockerignore_missing,
@@ -57,6 +58,7 @@ RULES = [
     apt_lists_left,  # DO502
     apt_install_recommends,  # DO503
     model_files_baked_in,  # DO504
+    chown_after_copy,  # DO505
     # seed "Additional Best Practices"
     dockerignore_missing,  # DO601
     dockerignore_weak,  # DO602

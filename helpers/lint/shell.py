@@ -117,6 +117,43 @@ def pip_install(argv: list[str]) -> PipInstall | None:
     return found
 
 
+PIP_WHEEL_DIR = {"-w", "--wheel-dir"}
+
+
+def pip_wheel(argv: list[str]) -> PipInstall | None:
+    """Recognise ``pip wheel`` (and ``python -m pip wheel``): it resolves and downloads every dependency
+    as an install does, so it is read the same way (its ``-w DIR`` is an output, not a package); else None."""
+    exe = program(argv)
+    head = 1 if PIP_EXE.match(exe) else 3 if PYTHON_EXE.match(exe) and argv[1:3] == ["-m", "pip"] else None
+    if head is None:
+        return None
+    at = next((i for i in range(head, len(argv)) if not argv[i].startswith("-")), None)
+    if at is None or argv[at] != "wheel":
+        return None
+    rest, args = [], iter(argv[at + 1:])
+    for arg in args:
+        if arg in PIP_WHEEL_DIR:
+            next(args, None)
+        elif not arg.partition("=")[0] in PIP_WHEEL_DIR and not (arg.startswith("-w") and len(arg) > 2):
+            rest.append(arg)
+    found = pip_install([*argv[:at], "install", *rest])
+    if found is not None:
+        found.argv = list(argv)
+    return found
+
+
+def recursive_chown(argv: list[str]) -> tuple[str, list[str]] | None:
+    """``chown -R OWNER PATH...`` as (owner, paths); None for any other command (or a --reference chown)."""
+    if program(argv) != "chown":
+        return None
+    options = [a for a in argv[1:] if a.startswith("-")]
+    words = [a for a in argv[1:] if not a.startswith("-")]
+    recursive = "--recursive" in options or any(not o.startswith("--") and "R" in o for o in options)
+    if not recursive or len(words) < 2 or any(o.startswith("--reference") for o in options):
+        return None
+    return words[0], words[1:]
+
+
 APT_PROGRAMS = {"apt-get", "apt", "aptitude"}
 
 

@@ -139,9 +139,12 @@ def phase_rows(executed) -> str:
 def frame_table(frame: pd.DataFrame | None) -> str:
     if frame is None or frame.empty:
         return "<p>No summary yet: the summary notebook did not run or measured nothing.</p>"
+    from helpers.summary import basis_note
+
     resource = {"schema": {"fields": [{"name": c, "type": "string"} for c in frame.columns]},
                 "data": frame.to_dict(orient="records")}
-    return tables.people_table(resource, "measured-table")
+    note = basis_note(frame)
+    return tables.people_table(resource, "measured-table") + (f'\n<p class="meta">{e(note)}</p>' if note else "")
 
 
 def summary_html(saved: dict | None, folder_links: bool = True) -> str:

@@ -11,7 +11,7 @@ from helpers.dockerfile import parse_text
 from helpers.engine.containers import RunOptions
 from helpers.engine.ships import ShipCheck
 from helpers.errors import DockoptError
-from helpers.variants import phases
+from helpers.variants import phases, venvs
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Outcome, Project
 
@@ -148,7 +148,9 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
         ws.place({"Dockerfile.original": dockerfile.read_text()})
         original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, check, log)
         if original.image_id:
-            project.freeze = verify.freeze(original.image_id)
+            python = venvs.interpreter(Doc.from_text(dockerfile.read_text()))
+            project.freeze = verify.freeze(original.image_id, python)
+            project.extra["freeze_python"] = python
         project.extra.update(start_evidence(original))
         project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
         results = generate(project, out_dir)
@@ -227,10 +229,10 @@ def build_one(ws, dockerfile_name: str, tag: str, build_args, check: Checks, log
         return result
     result.image_id = built.image_id
     result.size_bytes, result.layers = verify.measure(built.image_id)
-    result.ships = ships.check(built.image_id, check.options,
+    result.ships = ships.check(tag, check.options,  # the tag, so the shown `docker run` reads as the user would type it
                                **({"settle_s": check.settle_s} if check.settle_s is not None else {}))
     if check.smoke:
-        checked = verify.smoke(built.image_id, check.smoke, check.expect, check.options)
+        checked = verify.smoke(tag, check.smoke, check.expect, check.options)
         result.smoke_ok, result.smoke_output, result.smoke_shown = checked.ok, checked.output, checked.shown
         if not checked.ok:
             result.error = f"smoke command failed: `{checked.shown}`\n{checked.output[-1500:]}"

@@ -45,6 +45,10 @@ CATCHES = [
     ("DO503", "FROM a:1 AS builder\nRUN apt-get install -y gcc\nFROM a:1\n", None, [2]),
     ("DO504", "FROM a:1\nCOPY . .\n", {"models/w.safetensors": 20 << 20, **IGNORE}, [2]),
     ("DO504", "FROM a:1\nCOPY models/ /m/\n", {"models/w.onnx": 20 << 20, **IGNORE}, [2]),
+    ("DO505", "FROM a:1\nWORKDIR /app\nCOPY . .\nRUN pip install x && chown -R app:app /app\n", None, [4]),
+    ("DO505", "FROM a:1 AS b\nFROM a:1\nCOPY --from=b /opt/venv /opt/venv\nRUN chown --recursive 1000 /opt\n",
+     None, [4]),
+    ("DO505", "FROM a:1\nWORKDIR /srv\nCOPY src/ app/src/\nRUN chown -hR app app\n", None, [4]),
     ("DO601", "FROM a:1\n", {"tests/t.py": "x"}, [None]),
     ("DO602", "FROM a:1\n", {".dockerignore": "docs\n", "tests/t.py": "x", ".git/HEAD": "ref"}, [None]),
     ("DO602", "FROM a:1\n", {".dockerignore": "*.md\n", "data/big.csv": 11 << 20}, [None]),
@@ -106,6 +110,10 @@ CATCHES_NOT = [
     ("DO504", "FROM a:1\nCOPY src ./src\n", {"models/w.safetensors": 20 << 20, **IGNORE}),
     ("DO504", "FROM a:1 AS b\nCOPY . .\nFROM a:1\nCOPY --from=b /app/x /x\n", {"models/w.pt": 20 << 20, **IGNORE}),
     ("DO504", "FROM a:1\nCOPY . .\n", {"models/tiny.pt": 1000, **IGNORE}),
+    ("DO505", "FROM a:1\nCOPY --chown=app:app . /app\nRUN chown app /app\n", None),  # not recursive
+    ("DO505", "FROM a:1\nCOPY . /app\nRUN chown -R app /data\n", None),  # another directory
+    ("DO505", "FROM a:1\nRUN chown -R app /app\nCOPY . /app\n", None),  # chown before the COPY
+    ("DO505", "FROM a:1 AS b\nCOPY . /app\nFROM a:1\nRUN chown -R app /app\n", None),  # COPY in another stage
     ("DO601", "FROM a:1\n", {".dockerignore": ".git\n"}),
     ("DO601", "FROM a:1\n", {"Dockerfile.dockerignore": ".git\n"}),
     ("DO602", "FROM a:1\n", {".dockerignore": "tests\n.git\n", "tests/t.py": "x", ".git/HEAD": "r", "app.py": "x"}),
