@@ -147,8 +147,16 @@ def frame_table(frame: pd.DataFrame | None) -> str:
     return tables.people_table(resource, "measured-table") + (f'\n<p class="meta">{e(note)}</p>' if note else "")
 
 
-def summary_html(saved: dict | None, folder_links: bool = True) -> str:
+def as_saved(saved) -> dict | None:
+    """summary.json's content; a bare results table (``summary.load``) is taken as its table only."""
+    if isinstance(saved, pd.DataFrame):
+        return None if saved.empty else {"table": saved.to_dict(orient="records")}
+    return saved or None
+
+
+def summary_html(saved: dict | None) -> str:
     """The executive summary: tiles, verdict per phase, the plan. Shared with the single-file report."""
+    saved = as_saved(saved)
     if not saved:
         return "<p>No summary yet: the summary notebook did not run or measured nothing.</p>"
     return f"""<h2>At a glance: original → optimized</h2>

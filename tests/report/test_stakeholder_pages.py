@@ -19,7 +19,7 @@ pytestmark = pytest.mark.engine
 HISTORY = DEFAULT_HISTORY  # where the sample report's figures were measured (the fixture's default)
 AXE = ROOT / "tests" / "report" / "node_modules" / "axe-core" / "axe.min.js"
 PROCESS_OUTPUT = [
-    re.compile(r"\b(cold|code|deps|noop) build \d+/\d+"),  # progress lines of the timed builds
+    re.compile(r"\b(cold|code|deps|noop)( build)? \d+/\d+\b"),  # progress lines of the timed builds
     re.compile(r"Executing:|\d+%\|"),  # papermill / tqdm
     re.compile(r"saved for the index page|not saved \(no report_dir\)"),  # a return value
     re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>"),  # a repr
