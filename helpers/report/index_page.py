@@ -62,15 +62,16 @@ def tiles(saved: dict) -> str:
     for metric, (title, show) in TILES.items():
         values = measured.get(metric) or {}
         before, after = values.get("original"), values.get("optimized")
-        if before is None or after is None:
-            big, sub = "not measured", ""
+        original = (f'<a href="{href}" data-metric="{e(metric)}" data-value="{e(before)}">{e(show(before))}</a>'
+                    if before is not None else "not measured")
+        if after is None:  # say so plainly, and still show the original it would be compared with
+            big = '<span class="big na">optimized: not measured</span>'
+            sub = f"original: {original}"
         else:
-            big = show(after)
-            sub = f'from <a href="{href}" data-metric="{e(metric)}" data-value="{e(before)}">{e(show(before))}</a> · ' \
-                  f'<span class="delta">{e(delta(metric, before, after))}</span>'
-        out.append(f'<div class="tile"><h3>{e(title)}</h3>'
-                   f'<a class="big" href="{href}" data-metric="{e(metric)}" data-value="{e(after)}">{e(big)}</a>'
-                   f'<span class="from">{sub}</span></div>')
+            big = f'<a class="big" href="{href}" data-metric="{e(metric)}" data-value="{e(after)}">{e(show(after))}</a>'
+            sub = f'from {original}' + (f' · <span class="delta">{e(delta(metric, before, after))}</span>'
+                                        if before is not None else "")
+        out.append(f'<div class="tile"><h3>{e(title)}</h3>{big}<span class="from">{sub}</span></div>')
     return f'<div class="tiles" id="tiles">{"".join(out)}</div>'
 
 

@@ -42,7 +42,7 @@ table.sortable th[aria-sort=ascending] button::after{content:" ▲"} table.sorta
 .tile{border:1px solid var(--line);border-radius:.6rem;padding:.8rem 1rem;background:#fbfcfd}
 .tile h3{margin:0;font-size:.95rem;color:var(--muted);font-weight:600}
 .tile .big{font-size:1.9rem;font-weight:700;margin:.2rem 0;display:block;text-decoration:none;color:var(--ink)}
-.tile .from{color:var(--muted);font-size:.9rem} .tile .delta{font-weight:600}
+.tile .big.na{font-size:1.05rem;color:var(--muted)} .tile .from{color:var(--muted);font-size:.9rem} .tile .delta{font-weight:600}
 .verdicts li,.plan li{margin:.3rem 0;overflow-wrap:anywhere}
 table.diff{border-collapse:collapse;width:100%;font-family:ui-monospace,monospace;font-size:.8rem}
 table.diff caption{text-align:left;font-weight:600;padding:.2rem 0}
