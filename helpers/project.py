@@ -122,7 +122,8 @@ class Project:
         try:
             results = derive_variants(self.context, self.dockerfile, out / "dockerfiles",
                                       smoke=shlex.join(self.smoke) if self.smoke else None, expect=self.smoke_expect,
-                                      code_file=self.code_file, rebuild=False)
+                                      code_file=self.code_file, rebuild=False, run_env=self.run_env,
+                                      run_args=self.run_args)
         except DockoptError as exc:
             for phase in PHASES:
                 if self.variant_source.get(phase) == DERIVE:
@@ -139,6 +140,12 @@ class Project:
             self.variant_files[result.name] = result.dockerfile if usable else None
             self.variant_source[result.name] = "derived" if usable else f"derived, but failed: {result.error[:200]}"
             self.variant_context[result.name] = copy
+
+    def run_options(self):
+        """How every container of the app is started: the user's ``--run-env`` and ``--run-arg``."""
+        from helpers.engine.containers import RunOptions
+
+        return RunOptions(dict(self.run_env), list(self.run_args))
 
     def build_args(self, variant: str) -> dict[str, str]:
         args: dict[str, str] = {}

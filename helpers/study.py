@@ -8,6 +8,7 @@ history file instead of building or re-reading layers.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,7 +20,7 @@ from helpers.project import Project
 
 MB = 1_000_000
 IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine/images.py")
-RUNTIME_CODE = ("inspection.py", "engine/containers.py")
+RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
 
 # Findings ----------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class Measured:
                 "build tools": ", ".join(report.build_tools.binaries[:6]) or "none",
                 "user": report.user or "root",
                 "uid (running)": run.get("actual_uid"),
+                "starts as it ships": ships_state(self, variant),
                 "health": run.get("health", "not checked"),
                 "smoke": smoke_state(run),
             })
@@ -167,6 +169,21 @@ def smoke_state(run: dict) -> str:
     return "passed" if run["smoke"]["ok"] else f"FAILED (exit {run['smoke']['exit_code']})"
 
 
+def ships_state(measured: "Measured", variant: str) -> str:
+    """Whether the image starts as it ships; BROKEN when the original does and this variant does not."""
+    ships = (measured.runtime.get(variant) or {}).get("ships")
+    if not ships:
+        return "not checked"
+    if ships["ok"]:
+        return f"starts: {ships['state']}"
+    original = (measured.runtime.get("original") or {}).get("ships") or {}
+    return f"BROKEN: {ships['state']}" if variant != "original" and original.get("ok") else f"does not start: {ships['state']}"
+
+
+def broken_variants(measured: "Measured") -> list[str]:
+    return [v for v in measured.runtime if ships_state(measured, v).startswith("BROKEN")]
+
+
 def layer_category(layer) -> str:
     text = f"{layer['instruction']} {layer['created_by']}".lower()
     if layer["stage"] == "base image" or (not layer["instruction"] and not layer["line"]):
@@ -201,10 +218,11 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
             project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=str(dockerfile),
             compute=lambda: inspection.measure_image(image_id, dockerfile))
         if runtime:
+            options = project.run_options()
             checks[variant] = analysis_cache.cached(
                 project.history, "runtime", image_id, RUNTIME_CODE, fresh=fresh,
-                extra=" ".join(project.smoke or []), keep=inspection.runtime_passed,
-                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect))
+                extra=" ".join(project.smoke or []) + " " + options.docker_run(""), keep=inspection.runtime_passed,
+                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect, options))
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)
 
@@ -312,14 +330,34 @@ def build_tools_table(measured: Measured) -> pd.DataFrame:
 
 
 def runtime_table(measured: Measured) -> pd.DataFrame:
+    """Each variant started as it ships: the verdict, how it was judged, the exact command."""
     rows = []
     for variant, run in measured.runtime.items():
+        ships = run.get("ships") or {}
         rows.append({"variant": variant, "configured user": run.get("configured_user") or "(root)",
                      "uid of the running process": run.get("actual_uid"),
+                     "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""),
                      "HEALTHCHECK": "yes" if run.get("healthcheck") else "no",
-                     "health after start": f"{run.get('health')} ({run.get('health_seconds')} s)",
+                     "health": run.get("health"),
                      "smoke": smoke_state(run)})
     return pd.DataFrame(rows)
+
+
+def started_with(measured: Measured) -> pd.DataFrame:
+    """The exact `docker run` lines used: the image's own start, and the smoke command (entrypoint overridden)."""
+    rows = []
+    for variant, run in measured.runtime.items():
+        rows.append({"variant": variant, "start": (run.get("ships") or {}).get("command", ""),
+                     "smoke": (run.get("smoke") or {}).get("shown", "")})
+    return pd.DataFrame(rows)
+
+
+def broken_logs(measured: Measured) -> pd.DataFrame:
+    """The last log lines of every variant that does not start, the evidence behind a BROKEN."""
+    rows = [{"variant": v, "state": ships_state(measured, v), "last log lines": (r.get("ships") or {}).get("log_tail", "")}
+            for v, r in measured.runtime.items() if not (r.get("ships") or {}).get("ok", True)]
+    return pd.DataFrame(rows, columns=["variant", "state", "last log lines"])
 
 
 def pin_table(lint_result) -> pd.DataFrame:
@@ -420,11 +458,18 @@ def save_summary(results: pd.DataFrame, report_dir: str) -> str:
 
 
 def functionality(measured: Measured) -> pd.DataFrame:
+    """Does each variant still do its job: started as it ships (the exact `docker run`), then the
+    smoke command; a variant that does not start shows its last log lines."""
     rows = []
     for variant, run in measured.runtime.items():
         smoke = run.get("smoke")
-        rows.append({"variant": variant, "command": " ".join(smoke["command"]) if smoke else "",
-                     "result": smoke_state(run), "output": (smoke or {}).get("output_tail", "").strip()[-200:]})
+        ships = run.get("ships") or {}
+        rows.append({"variant": variant, "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""), "started with": ships.get("command", ""),
+                     "smoke command": (smoke.get("shown") or shlex.join(smoke["command"])) if smoke else "",
+                     "smoke": smoke_state(run),
+                     "output": (ships.get("log_tail", "") if ships and not ships.get("ok") else
+                                (smoke or {}).get("output_tail", "")).strip()[-300:]})
     return pd.DataFrame(rows)
 
 
