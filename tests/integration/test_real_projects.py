@@ -99,8 +99,9 @@ def test_generated_files_name_no_loopback_registry(real_projects, project):
     from helpers.engine.registry import REGISTRY
 
     out, _ = real_projects[project]
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        assert REGISTRY not in path.read_text(errors="replace"), f"{path.name} names {REGISTRY}"
+    found = [f"{path.name}:{n}: {line.strip()[:160]}" for path in sorted(p for p in out.rglob("*") if p.is_file())
+             for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1) if REGISTRY in line]
+    assert not found, "\n".join(found)
 
 
 # The ways a generated Dockerfile can grant the new user a directory: `chown` in a RUN (alone or
