@@ -6,8 +6,10 @@ that digest in the image's ``RepoDigests`` when it pulls (or pushes) the image; 
 tag pulled by name it is already the manifest list's digest. An entry counts only when its
 repository is the one the user wrote, normalised the way docker does (``python`` is
 ``docker.io/library/python``): a digest from dockopt's loopback registry, or from any other
-repository, is not what the user's registry serves. A base built on this machine has no such
-digest; it stays as written, and :func:`how_to_pin` says how to pin it where a registry is reachable.
+repository, is not what the user's registry serves. A base that BuildKit pulled is not in the
+engine's image store at all (BuildKit keeps its own); the registry is then asked, through the
+engine, what it serves for the name. A base built on this machine has no such digest; it stays as
+written, and :func:`how_to_pin` says how to pin it where a registry is reachable.
 """
 
 from __future__ import annotations
@@ -138,13 +140,41 @@ def pin_for(written: str, attrs: dict, distribution=None) -> RegistryPin:
             what += covers(distribution(f"{name}@{digest}"))
         except Exception as exc:  # noqa: BLE001 - docker's errors for an unreachable registry vary
             what += (f"whether it is a manifest list was not asked ({parse(written).domain} is not reachable "
-                     f"here: {str(getattr(exc, 'explanation', '') or exc)[:120]})")
+                     f"here: {unreachable(exc)})")
     return RegistryPin(written, f"{name}@{digest}", covers=what.rstrip("; "))
 
 
+def unreachable(exc: Exception) -> str:
+    return str(getattr(exc, "explanation", "") or exc)[:160]
+
+
+def pin_from_registry(written: str, distribution) -> RegistryPin:
+    """The pin of a base the engine's image store does not hold: BuildKit pulls bases into a store
+    of its own, so no RepoDigest was recorded, and the registry the engine pulls from is asked
+    what it serves for ``written``."""
+    domain = parse(written).domain
+    try:
+        answer = distribution(written)
+    except Exception as exc:  # noqa: BLE001 - docker's errors for an unreachable registry vary
+        return RegistryPin(written, None, why_not=f"{written}: not in the engine's image store, and {domain} "
+                           f"could not be asked for its digest ({unreachable(exc)})")
+    digest = (answer.get("Descriptor") or {}).get("digest")
+    if not digest:
+        return RegistryPin(written, None, why_not=f"{written}: {domain} named no digest for it")
+    return RegistryPin(written, f"{written}@{digest}", covers=f"{covers(answer)}; what {domain} served for "
+                       f"{written} when this file was generated (BuildKit pulled it; no local RepoDigest)")
+
+
 def resolve(written: str) -> RegistryPin:
-    """:func:`pin_for` on this engine: the local image's inspect, the registry asked through the engine."""
+    """:func:`pin_for` on this engine: the local image's inspect, the registry asked through the engine;
+    :func:`pin_from_registry` for a base only BuildKit's own store holds."""
+    import docker.errors
+
     from helpers.engine import connect
 
     cli = connect.client(timeout=30)
-    return pin_for(written, cli.images.get(written).attrs, cli.api.inspect_distribution)
+    try:
+        attrs = cli.images.get(written).attrs
+    except docker.errors.ImageNotFound:
+        return pin_from_registry(written, cli.api.inspect_distribution)
+    return pin_for(written, attrs, cli.api.inspect_distribution)

@@ -81,7 +81,7 @@ def test_a_base_built_here_stays_as_written_and_the_header_says_how_to_pin(optim
 
 
 def test_phase3_as_written_builds_and_passes_its_smoke(optimized_flask, docker_client):
-    out, proc = optimized_flask
+    _, proc = optimized_flask
     line = next(line for line in proc.stdout.splitlines() if line.startswith("phase3: "))
     assert line.endswith("smoke ok"), proc.stdout
     assert docker_client.images.get(f"{PREFIX}/flask_app:phase3").attrs["Config"]["User"] == "appuser"
@@ -114,15 +114,28 @@ def user_registry(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def from_user_registry(user_registry, base_images, docker_client, tmp_path_factory):
-    """The flask fixture with its base taken from the user's registry: pushed there, then derived."""
+def pushed_base(user_registry, base_images, docker_client, tmp_path_factory):
+    """A base in the user's registry under two names: ``kept`` also tagged in the engine's image store
+    (as after ``docker pull``), ``pulled`` only in the registry (BuildKit pulls it into its own store)."""
     ctx = tmp_path_factory.mktemp("base-ctx")
     (ctx / "Dockerfile").write_text(f"FROM dockopt/python:3.11-bookworm\nLABEL {LABEL}=true dockopt.test=portable-pins\n")
-    local, remote = f"{PREFIX}/registry-base:1", f"{user_registry}/dockopt-pins/python:3.11"
+    local = f"{PREFIX}/registry-base:1"
+    names = {"kept": f"{user_registry}/dockopt-pins/python:3.11", "pulled": f"{user_registry}/dockopt-pins/pulled:3.11"}
     buildkit.build(ctx, ctx / "Dockerfile", local)
-    docker_client.images.get(local).tag(remote)
-    push = subprocess.run([buildkit.find_client().path, "push", remote], capture_output=True, text=True, timeout=600)
-    assert push.returncode == 0, push.stderr
+    for remote in names.values():
+        docker_client.images.get(local).tag(remote)
+        push = subprocess.run([buildkit.find_client().path, "push", remote], capture_output=True, text=True,
+                              timeout=600)
+        assert push.returncode == 0, push.stderr
+    docker_client.images.remove(names["pulled"])
+    yield names
+    remove(docker_client, names["kept"], local)
+
+
+@pytest.fixture(scope="module", params=["kept", "pulled"])
+def from_user_registry(request, pushed_base, docker_client, tmp_path_factory):
+    """The flask fixture with its base taken from the user's registry, derived and built."""
+    remote = pushed_base[request.param]
     project = tmp_path_factory.mktemp("project") / "flask_app"
     shutil.copytree(FLASK, project)
     dockerfile = project / "Dockerfile"
@@ -130,9 +143,9 @@ def from_user_registry(user_registry, base_images, docker_client, tmp_path_facto
                                                          f"ARG BASE_IMAGE={remote}"))
     out = tmp_path_factory.mktemp("registry-out")
     results = {r.name: r for r in derive_variants(project, dockerfile, out, smoke=FLASK_SMOKE, expect="ok",
-                                                  rebuild=False, tag_prefix=f"{PREFIX}-registry")}
-    yield remote, project, out, results
-    remove(docker_client, *(r.tag for r in results.values()), remote, local)
+                                                  rebuild=False, tag_prefix=f"{PREFIX}-{request.param}")}
+    yield request.param, remote, project, out, results
+    remove(docker_client, *(r.tag for r in results.values()))
 
 
 def served_digest(remote: str) -> str:
@@ -145,20 +158,24 @@ def served_digest(remote: str) -> str:
         return resp.headers["Docker-Content-Digest"]
 
 
-def test_a_base_from_a_registry_with_a_port_is_pinned_by_the_digest_it_serves(from_user_registry):
-    remote, project, out, results = from_user_registry
+def test_a_base_from_a_registry_with_a_port_is_pinned_by_the_digest_it_serves(from_user_registry, docker_client):
+    how, remote, project, _, results = from_user_registry
     phase3 = results["phase3"]
     froms = [line.split()[1] for line in phase3.text.splitlines() if line.startswith("FROM ") and "@" in line]
     assert froms and set(froms) == {f"{remote}@{served_digest(remote)}"}, phase3.text
     header = next(line for line in phase3.text.splitlines() if line.startswith("# - digest_pin"))
-    assert header == (f"# - digest_pin [DO302, DO303]: {remote} -> {remote}@{served_digest(remote)}, "
-                      "a single-platform manifest (linux/amd64): it builds for that platform only")
+    covers = "a single-platform manifest (linux/amd64): it builds for that platform only"
+    if how == "pulled":  # BuildKit pulled it into its own store: the engine's image store still has no such image
+        assert not docker_client.images.list(name=remote)
+        covers += (f"; what {remote.split('/')[0]} served for {remote} when this file was generated "
+                   "(BuildKit pulled it; no local RepoDigest)")
+    assert header == f"# - digest_pin [DO302, DO303]: {remote} -> {remote}@{served_digest(remote)}, {covers}"
     assert "DO302" not in codes(phase3.dockerfile, project)
     assert "ARG BASE_IMAGE" not in phase3.text  # the ARG that named the base would undo the pin
 
 
 def test_the_pinned_phase3_builds_and_names_no_loopback_address(from_user_registry):
-    remote, project, out, results = from_user_registry
+    *_, out, results = from_user_registry
     phase3 = results["phase3"]
     assert phase3.ok and phase3.smoke_ok, phase3.error
     assert grep_loopback(out) == ""

@@ -4,7 +4,13 @@ never from an edited user file."""
 
 import pytest
 
-from helpers.engine import base_images, emulation, multiplatform, platform_bases, registry
+from helpers.engine import (
+    base_images,
+    emulation,
+    multiplatform,
+    platform_bases,
+    registry,
+)
 
 AMD, ARM = "sha256:" + "a1" * 32, "sha256:" + "b2" * 32
 LIST_REF = "127.0.0.1:5959/dockopt/python@sha256:" + "11" * 32

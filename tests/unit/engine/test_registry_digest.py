@@ -132,3 +132,51 @@ def test_a_single_platform_answer_says_it_builds_for_that_platform_only():
               "Platforms": [{"architecture": "amd64", "os": "linux"}]}
     assert registry_digest.covers(answer) == \
         "a single-platform manifest (linux/amd64): it builds for that platform only"
+
+
+# A base only BuildKit's own store holds (pulled during the build): the registry is asked, through the engine.
+
+def test_a_base_buildkit_pulled_is_pinned_by_what_the_registry_serves_for_the_name():
+    pin = registry_digest.pin_from_registry("python:3.11-slim", {"python:3.11-slim": LIST_ANSWER}.__getitem__)
+    assert pin.ref == f"python:3.11-slim@{LIST}"
+    assert pin.covers == ("a manifest list of linux/amd64, linux/arm64/v8; what docker.io served for python:3.11-slim "
+                          "when this file was generated (BuildKit pulled it; no local RepoDigest)")
+
+
+def test_a_base_buildkit_pulled_without_a_reachable_registry_stays_as_written():
+    def unreachable(ref):
+        raise RuntimeError("dial tcp: lookup registry-1.docker.io: no such host")
+
+    pin = registry_digest.pin_from_registry("python:3.11-slim", unreachable)
+    assert pin.ref is None
+    assert pin.why_not == ("python:3.11-slim: not in the engine's image store, and docker.io could not be asked for "
+                           "its digest (dial tcp: lookup registry-1.docker.io: no such host)")
+
+
+class FakeEngine:
+    """docker-py's client for one image store (tag -> inspect) and a registry (ref -> distribution)."""
+
+    def __init__(self, store: dict, registry: dict):
+        import docker.errors
+
+        def get(tag):
+            if tag not in store:
+                raise docker.errors.ImageNotFound(tag)
+            return type("Image", (), {"attrs": store[tag]})()
+
+        self.images = type("Images", (), {"get": staticmethod(get)})()
+        self.api = type("API", (), {"inspect_distribution": staticmethod(registry.__getitem__)})()
+
+
+@pytest.mark.parametrize("store, ref, covers", [
+    ({"python:3.11-slim": PULLED}, f"python:3.11-slim@{LIST}", "a manifest list of linux/amd64, linux/arm64/v8"),
+    ({}, f"python:3.11-slim@{LIST}", "a manifest list of linux/amd64, linux/arm64/v8; what docker.io served"),
+    ({"python:3.11-slim": {"RepoDigests": []}}, None, ""),  # built here: the registry is not asked
+])
+def test_resolve_reads_the_store_first_and_asks_the_registry_only_for_what_it_lacks(monkeypatch, store, ref, covers):
+    from helpers.engine import connect
+
+    answers = {"python:3.11-slim": LIST_ANSWER, f"python:3.11-slim@{LIST}": LIST_ANSWER}
+    monkeypatch.setattr(connect, "client", lambda timeout=600: FakeEngine(store, answers))
+    pin = registry_digest.resolve("python:3.11-slim")
+    assert pin.ref == ref and pin.covers.startswith(covers)
