@@ -67,46 +67,57 @@ def measure_archive(path: str | Path, dockerfile: str | Path | None = None, *, c
 
 
 def runtime_passed(result: dict) -> bool:
-    """Whether every runtime check passed (a configured health check reached ``healthy``, the
-    smoke command passed): only then is the result worth remembering; a failure is checked again."""
+    """Whether every runtime check passed (the image started as it ships, a configured health
+    check reached ``healthy``, the smoke command passed): only then is the result worth
+    remembering; a failure is checked again."""
+    ships = result.get("ships")
     health_ok = not result.get("healthcheck") or result.get("health") == "healthy"
     smoke = result.get("smoke")
-    return health_ok and (smoke is None or bool(smoke.get("ok")))
+    return (ships is None or bool(ships.get("ok"))) and health_ok and (smoke is None or bool(smoke.get("ok")))
 
 
 def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None = None,
-                   health_timeout_s: float = 60) -> dict:
-    """Start the image and check what only a running container shows.
+                   options=None) -> dict:
+    """Start the image as it ships and check what only a running container shows.
 
-    Returns a dict: ``configured_user``; ``actual_uid`` (pid 1's uid in a container running the
-    image's own command); ``healthcheck`` (configured or not) and ``health`` (``healthy``,
-    ``unhealthy``, ``timeout``, ``exited`` or ``none``) with ``health_seconds`` and the last
-    probes' output in ``health_log``; and, when
-    ``smoke`` is given, ``smoke`` with its exit code, whether the output contained ``expect``,
-    and the output's tail.
+    Returns a dict: ``configured_user``; ``ships`` (:class:`helpers.engine.ships.ShipCheck` as a
+    dict: state, ok, how it was judged, the exact ``docker run``, log tail, uid, writes);
+    ``actual_uid`` (pid 1's uid in that container, or of a one-off ``cat /proc/self/status``
+    with the entrypoint overridden when the command exits at once); ``healthcheck`` (configured
+    or not) and ``health`` (``healthy``, ``unhealthy``, ``timeout``, ``exited`` or ``none``)
+    with ``health_seconds``; and, when ``smoke`` is given, ``smoke`` with the exact command run
+    (entrypoint overridden), its exit code, whether the output contained ``expect``, and the
+    output's tail.
     """
-    from helpers.engine import containers, images
+    from helpers.engine import containers, images, ships
 
+    options = options or containers.RunOptions()
     config = images.inspect(tag).get("Config") or {}
-    result: dict = {"tag": tag, "configured_user": config.get("User") or "",
-                    "healthcheck": bool(config.get("Healthcheck")) and
-                    (config["Healthcheck"].get("Test") or ["NONE"])[0] != "NONE"}
-    with containers.started(tag) as container:
-        container.reload()
-        uid = containers.actual_uid(container) if container.status == "running" else None
-        if uid is not None:
-            result["actual_uid"] = uid
-        else:  # the image's command exited (at once, or while we asked): ask a one-off container instead
-            probe = containers.run(tag, ["cat", "/proc/self/status"])
-            result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
-        status, waited = containers.wait_health(container, health_timeout_s)
-        result["health"], result["health_seconds"] = status, round(waited, 1)
-        result["health_log"] = containers.health_log(container)
-        if status in ("unhealthy", "exited", "timeout"):
-            result["container_log_tail"] = container.logs(tail=20).decode(errors="replace")
+    plan = ships.Plan.from_config(config)
+    check = ships.check(tag, options)
+    result: dict = {"tag": tag, "configured_user": config.get("User") or "", "healthcheck": bool(plan.healthcheck),
+                    "ships": check.as_dict(), "actual_uid": check.uid}
+    if check.uid is None:  # exited before it could be asked: the uid its USER gives a one-off command
+        probe = containers.run(tag, ["cat", "/proc/self/status"], options=options)
+        result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
+    result["health"] = health_state(plan, check)
+    result["health_seconds"] = check.seconds
+    if not check.ok:
+        result["container_log_tail"] = check.log_tail
     if smoke:
-        run = containers.run(tag, smoke)
-        result["smoke"] = {"command": smoke, "exit_code": run.exit_code,
+        run = containers.run(tag, smoke, options=options)
+        result["smoke"] = {"command": smoke, "shown": run.shown, "exit_code": run.exit_code,
                            "ok": run.ok and (expect is None or expect in run.output),
                            "output_tail": run.output[-500:]}
     return result
+
+
+def health_state(plan, check) -> str:
+    """The HEALTHCHECK's verdict in the words the report uses; ``none`` without a HEALTHCHECK."""
+    if not plan.healthcheck:
+        return "none"
+    if check.state in ("healthy", "unhealthy"):
+        return check.state
+    if check.state == "health timeout":
+        return "timeout"
+    return "exited" if check.state.startswith("exited") else check.state

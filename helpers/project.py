@@ -39,6 +39,7 @@ class Project:
     variant_files: dict[str, Path | None] = field(default_factory=dict)
     variant_source: dict[str, str] = field(default_factory=dict)  # "yours" | "reference" | "derived" | why not
     variant_context: dict[str, Path] = field(default_factory=dict)  # a variant built from another context
+    variant_extras: dict[str, set[str]] = field(default_factory=dict)  # files dockopt added to that context for it
     derived: list = field(default_factory=list)  # helpers.variants results, once derived
     run_env: dict[str, str] = field(default_factory=dict)  # `docker run -e` for every container of the app
     run_args: list[str] = field(default_factory=list)  # arguments given to the ENTRYPOINT instead of CMD
@@ -100,6 +101,17 @@ class Project:
     def context_for(self, variant: str) -> Path:
         return self.variant_context.get(variant, self.context)
 
+    def not_sent(self, variant: str) -> set[str]:
+        """dockopt's own files in ``variant``'s context that this variant does not bring with it.
+
+        Derived phases share one context copy holding every phase's extra files (a later phase's
+        constraints file, say); the user's context for this variant would not have them.
+        """
+        if variant not in self.variant_context:
+            return set()
+        added = set().union(*self.variant_extras.values()) if self.variant_extras else set()
+        return added - self.variant_extras.get(variant, set())
+
     def available(self, variants=VARIANTS) -> list[str]:
         return [v for v in variants if self.dockerfile_for(v) is not None]
 
@@ -122,7 +134,8 @@ class Project:
         try:
             results = derive_variants(self.context, self.dockerfile, out / "dockerfiles",
                                       smoke=shlex.join(self.smoke) if self.smoke else None, expect=self.smoke_expect,
-                                      code_file=self.code_file, rebuild=False)
+                                      code_file=self.code_file, rebuild=False, run_env=self.run_env,
+                                      run_args=self.run_args)
         except DockoptError as exc:
             for phase in PHASES:
                 if self.variant_source.get(phase) == DERIVE:
@@ -132,13 +145,20 @@ class Project:
         for result in results[1:]:
             if self.variant_source.get(result.name) != DERIVE:
                 continue
-            for extra in result.files:
-                if not extra.name.endswith(".dockerignore"):
-                    shutil.copy(extra, copy / extra.name)
+            extras = [extra for extra in result.files if not extra.name.endswith(".dockerignore")]
+            for extra in extras:
+                shutil.copy(extra, copy / extra.name)
+            self.variant_extras[result.name] = {extra.name for extra in extras}
             usable = not result.error
             self.variant_files[result.name] = result.dockerfile if usable else None
             self.variant_source[result.name] = "derived" if usable else f"derived, but failed: {result.error[:200]}"
             self.variant_context[result.name] = copy
+
+    def run_options(self):
+        """How every container of the app is started: the user's ``--run-env`` and ``--run-arg``."""
+        from helpers.engine.containers import RunOptions
+
+        return RunOptions(dict(self.run_env), list(self.run_args))
 
     def build_args(self, variant: str) -> dict[str, str]:
         args: dict[str, str] = {}

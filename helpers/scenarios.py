@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import buildlock, context_digest, dockerfile_steps, interrupts, progress, store, workspace
+from helpers import buildlock, context_digest, dockerfile_steps, interrupts, live_progress, progress, store, workspace
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
@@ -198,6 +198,7 @@ class Session:
         self.namespace_count = 0
         self.mounts_before: set[str] = set()
         self.clean_image: str | None = None
+        self.live = live_progress.reporter()
 
     # builds ---------------------------------------------------------------------------------
 
@@ -211,12 +212,17 @@ class Session:
         self.namespace_count += 1
         self.ws.set_cache_namespace(f"dockopt-{self.run_label}-{self.namespace_count}")
 
-    def build(self, *, edited: bool, no_cache: bool = False) -> tuple[buildkit.BuildResult, float]:
+    def build(self, *, edited: bool, no_cache: bool = False, label: str = "build",
+              scenario: str = "cold") -> tuple[buildkit.BuildResult, float]:
         ws = self.workspace()
         tag = self.target.image_tag() + ("-edited" if edited else "")
+        shown = f"{self.target.name}: {label}"
         with buildlock.exclusive() as waited:
+            self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
-                                    labels={RUN_LABEL: self.run_label}, no_cache=no_cache, check=False)
+                                    labels={RUN_LABEL: self.run_label}, no_cache=no_cache, check=False,
+                                    on_line=self.live.line if self.live.active else None)
+            self.live.done(shown, result.seconds, result.ok)
         if not result.ok:
             self.raise_if_fatal(result)
         elif not edited:
@@ -243,7 +249,7 @@ class Session:
         if self.primed:
             return
         self.log(f"{self.target.name}: priming build (untimed)")
-        result, _ = self.build(edited=False)
+        result, _ = self.build(edited=False, label="priming build (untimed)")
         if not result.ok:
             raise BuildFailed(self.failure_message(result, "priming build"), evidence=result.log_tail())
         self.primed = True
@@ -279,7 +285,8 @@ class Session:
                 ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
                 changed, edited = relpath, True
             self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
-            result, waited = self.build(edited=edited, no_cache=scenario == "cold")
+            result, waited = self.build(edited=edited, no_cache=scenario == "cold",
+                                        label=f"{scenario} {r}/{repeats}", scenario=scenario)
             steps = progress.parse_build(result.log, self.target.dockerfile)
             rep_rows.append({"repeat": r, "seconds": result.seconds, "image_id": result.image_id,
                              "ok": result.ok, "lock_wait_s": waited})

@@ -239,6 +239,20 @@ class History:
         row = self.conn.execute("SELECT payload FROM analyses WHERE cache_key = ?", (cache_key,)).fetchone()
         return pickle.loads(row[0]) if row else None
 
+    def estimate(self, dockerfile: str, scenario: str) -> float | None:
+        """The newest measured median of ``scenario`` for this Dockerfile: what a live build expects."""
+        row = self.conn.execute(
+            "SELECT s.median_s FROM scenarios s JOIN variants v ON v.variant_id = s.variant_id "
+            "WHERE v.dockerfile = ? AND s.scenario = ? AND s.status = 'ok' AND s.median_s IS NOT NULL "
+            "ORDER BY s.scenario_id DESC LIMIT 1", (dockerfile, scenario)).fetchone()
+        return float(row[0]) if row else None
+
+    def analysis_seconds(self, kind: str) -> float | None:
+        """How long the newest analysis of ``kind`` took to compute (e.g. the emulated platform builds)."""
+        row = self.conn.execute("SELECT seconds FROM analyses WHERE kind = ? ORDER BY rowid DESC LIMIT 1",
+                                (kind,)).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
     def put_analysis(self, cache_key: str, kind: str, image_id: str | None, payload, seconds: float) -> None:
         import pickle
 

@@ -8,6 +8,7 @@ history file instead of building or re-reading layers.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,7 +20,8 @@ from helpers.project import Project
 
 MB = 1_000_000
 IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine/images.py")
-RUNTIME_CODE = ("inspection.py", "engine/containers.py")
+PLATFORM_CODE = ("engine/multiplatform.py",)
+RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
 
 # Findings ----------------------------------------------------------------------------------
@@ -68,7 +70,8 @@ def findings_compare(results: dict) -> pd.DataFrame:
 def context_sizes(project: Project, variants=("original", "phase1")) -> pd.DataFrame:
     rows = []
     for variant in project.available(variants):
-        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant))
+        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant),
+                            exclude=project.not_sent(variant))
         rows.append({"label": f"{variant} ({'no ignore file' if scan.ignore_file is None else scan.ignore_file.name})",
                      "variant": variant, "bytes": scan.sent_bytes, "files": len(scan.sent),
                      "all_bytes": scan.total_bytes})
@@ -116,6 +119,7 @@ class Measured:
                 "build tools": ", ".join(report.build_tools.binaries[:6]) or "none",
                 "user": report.user or "root",
                 "uid (running)": run.get("actual_uid"),
+                "starts as it ships": ships_state(self, variant),
                 "health": run.get("health", "not checked"),
                 "smoke": smoke_state(run),
             })
@@ -131,13 +135,15 @@ class Measured:
         frame = self.images[variant].waste
         if frame.empty:
             return frame
-        return frame.head(top).assign(MB=lambda f: (f["bytes"] / MB).round(2))[
-            ["path", "MB", "category", "kind", "line", "instruction"]]
+        from helpers.charts import size_text
+
+        return frame.head(top).assign(size=lambda f: f["bytes"].map(size_text))[
+            ["path", "size", "category", "kind", "line", "instruction"]]
 
     def waste_by_category(self) -> pd.DataFrame:
-        rows = [{"variant": v, "category": c, "MB": round(b / MB, 2)}
+        rows = [{"variant": v, "category": c, "bytes": b}
                 for v, r in self.images.items() for c, b in r.waste_by_category.items() if b]
-        return pd.DataFrame(rows, columns=["variant", "category", "MB"])
+        return pd.DataFrame(rows, columns=["variant", "category", "bytes"])
 
     def size_categories(self) -> pd.DataFrame:
         rows = []
@@ -165,6 +171,21 @@ def smoke_state(run: dict) -> str:
     if "smoke" not in run:
         return "skipped: no smoke command"
     return "passed" if run["smoke"]["ok"] else f"FAILED (exit {run['smoke']['exit_code']})"
+
+
+def ships_state(measured: "Measured", variant: str) -> str:
+    """Whether the image starts as it ships; BROKEN when the original does and this variant does not."""
+    ships = (measured.runtime.get(variant) or {}).get("ships")
+    if not ships:
+        return "not checked"
+    if ships["ok"]:
+        return f"starts: {ships['state']}"
+    original = (measured.runtime.get("original") or {}).get("ships") or {}
+    return f"BROKEN: {ships['state']}" if variant != "original" and original.get("ok") else f"does not start: {ships['state']}"
+
+
+def broken_variants(measured: "Measured") -> list[str]:
+    return [v for v in measured.runtime if ships_state(measured, v).startswith("BROKEN")]
 
 
 def layer_category(layer) -> str:
@@ -201,10 +222,11 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
             project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=str(dockerfile),
             compute=lambda: inspection.measure_image(image_id, dockerfile))
         if runtime:
+            options = project.run_options()
             checks[variant] = analysis_cache.cached(
                 project.history, "runtime", image_id, RUNTIME_CODE, fresh=fresh,
-                extra=" ".join(project.smoke or []), keep=inspection.runtime_passed,
-                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect))
+                extra=" ".join(project.smoke or []) + " " + options.docker_run(""), keep=inspection.runtime_passed,
+                compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect, options))
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)
 
@@ -246,7 +268,7 @@ def project_table(project: Project) -> pd.DataFrame:
     rows = [("project", project.name), ("context", str(project.context)), ("Dockerfile", str(project.dockerfile)),
             ("code-change file", project.code_file or "none found"),
             ("dependency manifest", project.dependency_file or "none found"),
-            ("smoke command", " ".join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
+            ("smoke command", shlex.join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
             ("engine", f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}), {info.cpus} CPUs"),
             ("history", str(project.history))]
     return pd.DataFrame(rows, columns=["", "value"])
@@ -312,14 +334,34 @@ def build_tools_table(measured: Measured) -> pd.DataFrame:
 
 
 def runtime_table(measured: Measured) -> pd.DataFrame:
+    """Each variant started as it ships: the verdict, how it was judged, the exact command."""
     rows = []
     for variant, run in measured.runtime.items():
+        ships = run.get("ships") or {}
         rows.append({"variant": variant, "configured user": run.get("configured_user") or "(root)",
                      "uid of the running process": run.get("actual_uid"),
+                     "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""),
                      "HEALTHCHECK": "yes" if run.get("healthcheck") else "no",
-                     "health after start": f"{run.get('health')} ({run.get('health_seconds')} s)",
+                     "health": run.get("health"),
                      "smoke": smoke_state(run)})
     return pd.DataFrame(rows)
+
+
+def started_with(measured: Measured) -> pd.DataFrame:
+    """The exact `docker run` lines used: the image's own start, and the smoke command (entrypoint overridden)."""
+    rows = []
+    for variant, run in measured.runtime.items():
+        rows.append({"variant": variant, "start": (run.get("ships") or {}).get("command", ""),
+                     "smoke": (run.get("smoke") or {}).get("shown", "")})
+    return pd.DataFrame(rows)
+
+
+def broken_logs(measured: Measured) -> pd.DataFrame:
+    """The last log lines of every variant that does not start, the evidence behind a BROKEN."""
+    rows = [{"variant": v, "state": ships_state(measured, v), "last log lines": (r.get("ships") or {}).get("log_tail", "")}
+            for v, r in measured.runtime.items() if not (r.get("ships") or {}).get("ok", True)]
+    return pd.DataFrame(rows, columns=["variant", "state", "last log lines"])
 
 
 def pin_table(lint_result) -> pd.DataFrame:
@@ -410,7 +452,10 @@ def expected_results(measured: Measured, security_reports: dict | None = None) -
 
 
 def verdicts(results: pd.DataFrame) -> Text:
-    return Text("\n".join(f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()))
+    from helpers.summary import basis_note
+
+    note = basis_note(results)
+    return Text("\n".join(([note] if note else []) + [f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()]))
 
 
 def save_summary(results: pd.DataFrame, report_dir: str) -> str:
@@ -420,17 +465,34 @@ def save_summary(results: pd.DataFrame, report_dir: str) -> str:
 
 
 def functionality(measured: Measured) -> pd.DataFrame:
+    """Does each variant still do its job: started as it ships (the exact `docker run`), then the
+    smoke command; a variant that does not start shows its last log lines."""
     rows = []
     for variant, run in measured.runtime.items():
         smoke = run.get("smoke")
-        rows.append({"variant": variant, "command": " ".join(smoke["command"]) if smoke else "",
-                     "result": smoke_state(run), "output": (smoke or {}).get("output_tail", "").strip()[-200:]})
+        ships = run.get("ships") or {}
+        rows.append({"variant": variant, "starts as it ships": ships_state(measured, variant),
+                     "how it was judged": ships.get("how", ""), "started with": ships.get("command", ""),
+                     "smoke command": (smoke.get("shown") or shlex.join(smoke["command"])) if smoke else "",
+                     "smoke": smoke_state(run),
+                     "output": (ships.get("log_tail", "") if ships and not ships.get("ok") else
+                                (smoke or {}).get("output_tail", "")).strip()[-300:]})
     return pd.DataFrame(rows)
 
 
-def gpu_check(project: Project, variant: str = "phase3") -> Text:
-    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists."""
+def gpu_check(project: Project, variant: str = "phase3", security: dict | None = None) -> Text:
+    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists.
+
+    ``security`` (variant -> SecurityReport, as ``security()`` returns) tells what the image holds:
+    an image without torch or CUDA libraries is left out with the reason.
+    """
+    from helpers import gpu
     from helpers.engine import connect
+
+    report = (security or {}).get(variant)
+    why = gpu.why_not_applicable(report.sbom, variant) if report is not None else None
+    if why:
+        return Text(why)
 
     runtimes = connect.client().info().get("Runtimes") or {}
     if "nvidia" not in runtimes:
@@ -476,9 +538,11 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         return {"phase": phase, "item": text, "verified": {True: "yes", False: "NO", None: "not measured"}[ok],
                 "evidence": evidence}
 
+    from helpers.charts import size_text
+
     rows = [
         item(1, "Add .dockerignore file", sent.get("phase1", 0) < sent.get("original", 0) if sent else None,
-             f"context sent: {sent.get('original', 0) / MB:.1f} MB → {sent.get('phase1', 0) / MB:.1f} MB"),
+             f"context sent: {size_text(sent.get('original'))} → {size_text(sent.get('phase1'))}"),
         item(1, "Implement multi-stage build", "DO102" not in codes.get("phase1", {"DO102"}),
              "no single-stage-that-compiles finding (DO102) on phase 1"),
         item(1, "Fix layer caching order", phase_budgets.reinstalls(measured, "phase1") is False
@@ -501,25 +565,47 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         platform_item(project),
         item(3, "Consider distroless/minimal base images", size.get("phase3", 0) < size.get("phase2", 0)
              if {"phase2", "phase3"} <= set(size) else None,
-             f"phase 3 {size.get('phase3', 0) / MB:.0f} MB vs phase 2 {size.get('phase2', 0) / MB:.0f} MB"),
+             f"phase 3 {size_text(size.get('phase3'))} vs phase 2 {size_text(size.get('phase2'))}"),
     ]
     return pd.DataFrame(rows)
+
+
+def static_platforms(project: Project, variant: str, path, build_args: dict[str, str]) -> pd.DataFrame:
+    """No emulated build asked for and none measured before: amd64 is the image measured on this
+    page; arm64 is judged from the Dockerfile, with the command that builds it and its cost here."""
+    from helpers import platform_readiness, store
+    from helpers.engine import images
+
+    readiness = platform_readiness.judge_arm64(path, build_args, exists=images.exists)
+    with store.open_history(project.history) as hist:
+        took = hist.analysis_seconds("platforms")
+    cost = (f"it took {took / 60:.0f} min here last time" if took else
+            "not yet run on this machine; the sample's arm64 build took about 10 min on a 2-core host")
+    return pd.DataFrame([
+        {"platform": "linux/amd64", "architecture": "amd64", "how": "native",
+         "status": f"ok: the {variant} image built and started on this page"},
+        {"platform": "linux/arm64", "architecture": "-", "how": "static check (not built)",
+         "status": f"not built: {readiness.summary()}. {platform_readiness.NOTE} ({cost})"},
+    ])
 
 
 def platform_item(project: Project) -> dict:
     """The plan's multi-platform item, from the phase-3 platform builds (cached by the phase-3 notebook)."""
     frame = platforms(project, "phase3")
     ok = bool(len(frame)) and (frame["status"] == "ok").all()
-    skipped = frame["status"].str.startswith("skipped").any() if len(frame) else True
+    skipped = frame["status"].str.match(r"skipped|not built").any() if len(frame) else True
     evidence = "; ".join(f"{r['platform']}: {r['status']}" for _, r in frame.iterrows())
     return {"phase": 3, "item": "Add multi-platform builds (amd64/arm64)",
             "verified": "yes" if ok else ("not measured" if skipped else "NO"), "evidence": evidence}
 
 
-def platforms(project: Project, variant: str = "phase3", fresh: bool = False) -> pd.DataFrame:
-    """Build the variant for linux/amd64 and linux/arm64 (under QEMU), smoke-test each, or say why not.
+def platforms(project: Project, variant: str = "phase3", fresh: bool = False, build: bool = False) -> pd.DataFrame:
+    """The variant for linux/amd64 and linux/arm64: built and started on each, or judged statically.
 
-    Cached by the Dockerfile and context digests: a re-render does not rebuild or re-run.
+    ``build`` runs the emulated arm64 build (about ten minutes here under QEMU); by default a
+    result measured earlier is shown, else arm64 is judged from the Dockerfile's text
+    (``helpers.platform_readiness``) with the command that builds it for real. Cached by the
+    Dockerfile and context digests: a re-render does not rebuild or re-run.
     """
     from helpers import sample
     from helpers.context_digest import context_digest, file_digest
@@ -539,8 +625,13 @@ def platforms(project: Project, variant: str = "phase3", fresh: bool = False) ->
             smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
 
     key = f"{file_digest(path)}:{context_digest(project.context_for(variant), path)}"
-    results = analysis_cache.cached(project.history, "platforms", key, ("engine/multiplatform.py",), run, fresh=fresh,
-                                    extra=" ".join(project.smoke or []))
+    extra = " ".join(project.smoke or [])
+    if build:
+        results = analysis_cache.cached(project.history, "platforms", key, PLATFORM_CODE, run, fresh=fresh, extra=extra)
+    else:
+        results = None if fresh else analysis_cache.lookup(project.history, "platforms", key, PLATFORM_CODE, extra)
+        if results is None:
+            return static_platforms(project, variant, path, args_for("amd64"))
     return pd.DataFrame([{"platform": r.platform, "architecture": r.arch or "-",
                           "how": "-" if r.skipped else ("emulated (QEMU)" if r.emulated else "native"),
                           "build (s)": None if r.seconds is None else round(r.seconds, 1),

@@ -14,10 +14,12 @@ def run(args) -> int:
 
     context = Path(args.context)
     dockerfile = Path(args.dockerfile) if args.dockerfile else context / "Dockerfile"
-    build_args = dict(item.split("=", 1) for item in args.build_arg)
+    build_args = pairs(args.build_arg, "--build-arg")
     results = derive_variants(context, dockerfile, args.out, smoke=args.smoke, build=not args.no_build,
                               expect=args.expect, healthcheck=args.healthcheck, code_file=args.code_file,
                               build_args=build_args, rebuild=bool(args.code_file), tag_prefix=args.tag_prefix,
+                              run_env=pairs(args.run_env, "--run-env"), run_args=list(args.run_arg),
+                              settle_s=args.settle,
                               log=(lambda msg: print(f"  {msg}")) if not args.quiet else (lambda msg: None))
     failed = False
     for result in results:
@@ -26,12 +28,39 @@ def run(args) -> int:
                     + ("" if result.smoke_ok is None else ", smoke ok" if result.smoke_ok else ", smoke FAILED")
                     if result.size_bytes else "")
         print(f"{result.name}: {result.dockerfile}{measured}")
+        if result.ships is not None:
+            print(f"  {result.ships_line()}")
+            print(f"    started with: {result.ships.command}")
         for outcome in result.outcomes:
             print(f"  {'applied' if outcome.applied else 'skipped'}  {outcome.line()}")
         if result.error:
             failed = True
             print("  ERROR: " + result.error.replace("\n", "\n    "))
+    original = results[0].ships
+    if original is not None and not original.ok:
+        failed = True
+        print(f"\nThe original does not start here ({original.state}): {original.how}\n"
+              f"  started with: {original.command}\n  last log lines:\n    "
+              + original.log_tail.replace("\n", "\n    ")
+              + "\nSo no variant could be judged against it. If the app needs configuration to start, pass it "
+                "with --run-env KEY=VALUE and --run-arg ARG.")
+    broken = [r.name for r in results if r.broken]
+    if broken:
+        print(f"\nBROKEN: {', '.join(broken)} start(s) no longer where the original does; their files are written "
+              f"with a .broken suffix, never under the name of a good variant.")
     return 1 if failed else 0
+
+
+def pairs(items: list[str], option: str) -> dict[str, str]:
+    from helpers.errors import DockoptError
+
+    out = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise DockoptError(f"{option} {item!r} is not KEY=VALUE.")
+        out[key] = value
+    return out
 
 
 def register(sub) -> None:
@@ -46,6 +75,12 @@ def register(sub) -> None:
     parser.add_argument("--healthcheck", help="the app's health command (else inferred, with the reason shown)")
     parser.add_argument("--code-file", help="context file whose content is changed to time a code-change rebuild")
     parser.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--run-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="environment every started container gets (repeatable), e.g. a database URL or secret")
+    parser.add_argument("--run-arg", action="append", default=[], metavar="ARG",
+                        help="argument given to the image's ENTRYPOINT in place of its CMD (repeatable, in order)")
+    parser.add_argument("--settle", type=float, default=None, metavar="SECONDS",
+                        help="how long an image with no HEALTHCHECK and no EXPOSEd port must keep running (default 5)")
     parser.add_argument("--no-build", action="store_true", help="write the files only (no engine: no digests, no pins)")
     parser.add_argument("--tag-prefix", default=TAG_PREFIX,
                         help=f"built images are tagged PREFIX/<context name>:<variant> (default: {TAG_PREFIX})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -24,7 +25,7 @@ def params_from_args(args):
         repeats=args.repeats, fresh=args.fresh, base_image=args.base_image or "",
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
         smoke_command=args.smoke or "", code_file=args.code_file or "",
-        dependency_file=args.dependency_file or "",
+        dependency_file=args.dependency_file or "", emulated_platforms=args.platforms,
     )
     for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
         if path:
@@ -37,13 +38,35 @@ def run(args) -> int:
 
     params = params_from_args(args)
     out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
-    result = render_report(params, out, phases=args.phases.split(",") if args.phases else None,
-                           progress=not args.quiet)
+    phases = args.phases.split(",") if args.phases else None
+    if args.quiet or not sys.stderr.isatty():  # a log file or CI: papermill's cell counter only, or nothing
+        result = render_report(params, out, phases=phases, progress=not args.quiet)
+    else:
+        result = render_live(params, out, phases)
     print(f"report: {result.index} ({result.seconds:.0f} s)")
     failed = [item for item in result.executed if not item.ok]
     for item in failed:
         print(f"  {item.phase.stem} failed: {item.error} (see {item.notebook})")
     return 1 if failed else 0
+
+
+def render_live(params, out: Path, phases):
+    """Render with live build progress: the kernel writes build events to a file this process draws."""
+    import os
+    import tempfile
+
+    from helpers import live_progress
+    from helpers.report.run import render_report
+
+    with tempfile.TemporaryDirectory(prefix="dockopt-progress-") as tmp:
+        events = Path(tmp) / "events.jsonl"
+        os.environ[live_progress.ENV] = str(events)
+        try:
+            with live_progress.Follower(events) as follower:
+                note = lambda text: follower.screen.handle({"t": "note", "text": text})  # noqa: E731
+                return render_report(params, out, phases=phases, progress=False, log=note)
+        finally:
+            os.environ.pop(live_progress.ENV, None)
 
 
 def register(sub) -> None:
@@ -63,5 +86,8 @@ def register(sub) -> None:
     parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--platforms", action="store_true",
+                        help="also build and start phase 3 for linux/arm64 under QEMU (about 10 min on a 2-core "
+                             "host); without it arm64 is judged from the Dockerfile and an earlier build is reused")
     parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     parser.set_defaults(func=run)

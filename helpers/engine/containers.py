@@ -1,16 +1,21 @@
-"""Run things in an image: a one-off command, or a started container watched for its health.
+"""The one way dockopt runs a container: a one-off command, or the image started as it ships.
 
-Every container carries dockopt's label and is force-removed in a ``finally``, so Ctrl-C or a
-failed check leaves nothing running.
+Every caller states what it overrides. ``run`` executes a command of dockopt's (a uid probe, a
+build-tools listing, a smoke command) with the image's ENTRYPOINT reset, so the command is not
+handed to an entrypoint script as arguments; ``started`` keeps the image's own ENTRYPOINT and
+CMD unless told otherwise. Each result carries the ``docker run`` line that does the same, so a
+report shows exactly what ran. Every container carries dockopt's label and is force-removed in a
+``finally``, so Ctrl-C or a failed check leaves nothing running.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpers.engine import connect
 from helpers.engine.labels import ours
@@ -19,10 +24,38 @@ HEALTH_STATES = ("healthy", "unhealthy")
 
 
 @dataclass(frozen=True)
+class RunOptions:
+    """What the user says their app needs to start: ``docker run -e`` values, and arguments given
+    to the ENTRYPOINT in place of the image's CMD (``docker run IMAGE ARG...``). Nothing is inferred."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+
+    def environment(self) -> list[str]:
+        return [f"{k}={v}" for k, v in self.env.items()]
+
+    def flags(self) -> list[str]:
+        return [word for pair in self.environment() for word in ("-e", pair)]
+
+    def docker_run(self, image: str, extra: list[str] | None = None) -> str:
+        """The ``docker run`` line that starts ``image`` as dockopt does (its own ENTRYPOINT)."""
+        return shlex.join(["docker", "run", "--rm", *(extra or []), *self.flags(), image, *self.args])
+
+
+def shown_command(image: str, command: list[str], entrypoint: list[str] | None = None,
+                  options: RunOptions | None = None) -> str:
+    """The ``docker run`` line for a command dockopt runs with the image's ENTRYPOINT overridden."""
+    options = options or RunOptions()
+    entry, rest = (entrypoint[0], entrypoint[1:] + list(command)) if entrypoint else ("", list(command))
+    return shlex.join(["docker", "run", "--rm", "--entrypoint", entry, *options.flags(), image, *rest])
+
+
+@dataclass(frozen=True)
 class RunResult:
     exit_code: int | None  # None when the command outlived its timeout
     output: str  # stdout and stderr, interleaved as the engine logged them
     seconds: float
+    shown: str = ""  # the `docker run` line that does the same, entrypoint override included
 
     @property
     def ok(self) -> bool:
@@ -48,19 +81,28 @@ def started(image: str, command: list[str] | None = None, cli=None, **kwargs) ->
         _remove(container)
 
 
-def run(image: str, command: list[str], timeout_s: float = 120, cli=None, **kwargs) -> RunResult:
-    """Run ``command`` in a fresh container of ``image`` and return its exit code and output."""
+def run(image: str, command: list[str], timeout_s: float = 120, cli=None, *, entrypoint: list[str] | None = None,
+        options: RunOptions | None = None, **kwargs) -> RunResult:
+    """Run dockopt's ``command`` in a fresh container of ``image``: exit code, output, the line shown.
+
+    The image's ENTRYPOINT is always overridden (reset, or ``entrypoint`` when given): an
+    entrypoint script would otherwise receive ``command`` as its arguments, ignore it and start
+    the app. ``options`` adds the user's ``-e`` values (their ``args`` are for the app's own
+    command and are not used here).
+    """
     import requests.exceptions
 
+    options = options or RunOptions()
     cli = cli or connect.client()
     start = time.perf_counter()
-    with started(image, command, cli, **kwargs) as container:
+    with started(image, command, cli, entrypoint=entrypoint or [""], environment=options.environment() or None,
+                 **kwargs) as container:
         try:
             exit_code = container.wait(timeout=timeout_s).get("StatusCode")
         except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
             exit_code = None
         output = container.logs(stdout=True, stderr=True).decode(errors="replace")
-    return RunResult(exit_code, output, time.perf_counter() - start)
+    return RunResult(exit_code, output, time.perf_counter() - start, shown_command(image, command, entrypoint, options))
 
 
 def health(container) -> str | None:

@@ -15,13 +15,13 @@ pinned to an amd64-only digest cannot give an arm64 image).
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from helpers.engine import base_images, buildkit, connect, emulation, platform_bases
-from helpers.engine.labels import ours
+from helpers.engine import base_images, buildkit, connect, containers, emulation, platform_bases
 from helpers.errors import DockoptError
 
 DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
@@ -74,20 +74,19 @@ def platform_tag(repo: str, name: str, platform: str) -> str:
 
 
 def smoke(cli, image_id: str, platform: str, command: list[str], expect: str) -> tuple[bool, float, str]:
-    """Run ``command`` in the image; (passed, seconds, output). Passing the platform makes the
-    engine run exactly this architecture instead of warning and guessing."""
+    """Run ``command`` in the image (its ENTRYPOINT overridden, as every command of ours is);
+    (passed, seconds, output). Passing the platform makes the engine run exactly this
+    architecture instead of warning and guessing."""
     import docker.errors
 
     start = time.perf_counter()
     try:
-        out = cli.containers.run(image_id, command, remove=True, labels=ours(), platform=platform,
-                                 stdout=True, stderr=True).decode(errors="replace")
-    except docker.errors.ContainerError as exc:
-        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
-        return False, time.perf_counter() - start, f"exit {exc.exit_status}: {stderr[-1500:]}"
+        result = containers.run(image_id, command, timeout_s=900, cli=cli, platform=platform)
     except docker.errors.APIError as exc:  # e.g. the image is not of this platform: the engine tries to pull
         return False, time.perf_counter() - start, f"the engine refused to run it: {exc.explanation or exc}"
-    return expect in out, time.perf_counter() - start, out[-1500:]
+    if not result.ok:
+        return False, result.seconds, f"exit {result.exit_code}: {result.output[-1500:]}"
+    return expect in result.output, result.seconds, result.output[-1500:]
 
 
 def build_one(cli, context: Path, dockerfile: Path, platform: str, tag: str, *,
@@ -111,7 +110,7 @@ def build_one(cli, context: Path, dockerfile: Path, platform: str, tag: str, *,
         return PlatformResult(**common, error=f"the engine records Architecture {image_arch}, not {arch}")
     if not smoke_command:
         return PlatformResult(**common, built=True)
-    log(f"smoke test of {tag}: {' '.join(smoke_command)}")
+    log(f"smoke test of {tag}: {shlex.join(smoke_command)}")
     passed, seconds, out = smoke(cli, result.image_id, platform, smoke_command, smoke_expect)
     return PlatformResult(**common, built=True, smoke_passed=passed, smoke_seconds=seconds,
                           error="" if passed else f"smoke command did not print {smoke_expect!r}\n{out}")

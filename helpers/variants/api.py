@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.dockerfile import parse_text
+from helpers.engine.containers import RunOptions
+from helpers.engine.ships import ShipCheck
 from helpers.errors import DockoptError
 from helpers.variants import phases
 from helpers.variants.doc import Doc
@@ -37,6 +39,9 @@ class VariantResult:
     layers: int | None = None
     smoke_ok: bool | None = None
     smoke_output: str = ""
+    smoke_shown: str = ""  # the `docker run` line of the smoke command (entrypoint overridden)
+    ships: ShipCheck | None = None  # the image started as it ships (own ENTRYPOINT/CMD), judged
+    broken: bool = False  # the original passes the ship check and this variant does not
     rebuild_seconds: float | None = None  # after a content change of the code file (one measurement)
     error: str = ""
 
@@ -50,7 +55,12 @@ class VariantResult:
 
     @property
     def ok(self) -> bool:
-        return not self.error and self.smoke_ok is not False
+        return not self.error and self.smoke_ok is not False and not self.broken
+
+    def ships_line(self) -> str:
+        if self.ships is None:
+            return "not started"
+        return f"{'starts' if self.ships.ok else 'BROKEN' if self.broken else 'does not start'}: {self.ships.how}"
 
 
 def slug(context: Path) -> str:
@@ -95,7 +105,9 @@ def generate(project: Project, out_dir: Path) -> list[VariantResult]:
 def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | Path, smoke: str | None = None,
                     build: bool = True, *, expect: str | None = None, healthcheck: str | None = None,
                     code_file: str | None = None, build_args: dict[str, str] | None = None,
-                    rebuild: bool = True, tag_prefix: str = TAG_PREFIX, log=lambda msg: None) -> list[VariantResult]:
+                    rebuild: bool = True, tag_prefix: str = TAG_PREFIX, run_env: dict[str, str] | None = None,
+                    run_args: list[str] | None = None, settle_s: float | None = None,
+                    log=lambda msg: None) -> list[VariantResult]:
     """Write Dockerfile.phase1-3 (+ ignore files, constraints) into ``out_dir``; build and check them.
 
     Args:
@@ -109,6 +121,15 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
         code_file: context-relative file whose content is changed for the code-change rebuild.
         build_args: ``--build-arg`` values for every build.
         rebuild: measure the code-change rebuild (one measurement per variant).
+        run_env: ``docker run -e`` values every started container gets (a database URL, a key).
+        run_args: arguments given to the ENTRYPOINT in place of the image's CMD.
+        settle_s: how long an image without HEALTHCHECK or EXPOSEd port must keep running.
+
+    Every built image, the original included, is started as it ships (its own ENTRYPOINT and
+    CMD, as its own user) and judged (``helpers.engine.ships``). What the original writes at
+    start-up is handed to the non-root transform as evidence. A variant that fails where the
+    original passes is *broken*: its files are renamed ``<name>.broken`` and its ``error`` says
+    why, with the container's last log lines.
 
     Returns:
         The original first, then phase1..phase3, each with outcomes, diff and measurements.
@@ -121,21 +142,25 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
     from helpers.variants import verify
 
     tag = f"{tag_prefix}/{slug(context)}"
+    options = RunOptions(dict(run_env or {}), list(run_args or []))
+    check = Checks(smoke, expect, options, settle_s)
     with verify.Workspace(context) as ws:
         ws.place({"Dockerfile.original": dockerfile.read_text()})
-        original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, smoke, expect, log)
+        original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, check, log)
         if original.image_id:
             project.freeze = verify.freeze(original.image_id)
+        project.extra.update(start_evidence(original))
         project.pin = registry_digest.resolve  # the digest the user's registry serves, never a loopback one
         results = generate(project, out_dir)
         results[0].__dict__.update({k: v for k, v in original.__dict__.items() if k not in ("name", "dockerfile", "text")})
         for result in results[1:]:
             files = {result.dockerfile.name: result.text, **{f.name: f.read_text() for f in result.files}}
             ws.place(files)
-            measured = build_one(ws, result.dockerfile.name, f"{tag}:{result.name}", build_args, smoke, expect, log)
+            measured = build_one(ws, result.dockerfile.name, f"{tag}:{result.name}", build_args, check, log)
             result.__dict__.update({k: v for k, v in measured.__dict__.items()
-                                    if k in ("tag", "image_id", "build_seconds", "size_bytes", "layers",
-                                             "smoke_ok", "smoke_output", "error")})
+                                    if k in ("tag", "image_id", "build_seconds", "size_bytes", "layers", "smoke_ok",
+                                             "smoke_output", "smoke_shown", "ships", "error")})
+            judge(results[0], result, log)
         if rebuild and code_file:
             for result in results:
                 if result.image_id:
@@ -149,7 +174,48 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
     return results
 
 
-def build_one(ws, dockerfile_name: str, tag: str, build_args, smoke, expect, log) -> VariantResult:
+@dataclass(frozen=True)
+class Checks:
+    """What every built image is put through: the ship check, and the user's smoke command."""
+
+    smoke: str | None
+    expect: str | None
+    options: RunOptions
+    settle_s: float | None
+
+
+def start_evidence(original: VariantResult) -> dict:
+    """What the original writes when it starts, for the non-root transform (None: it did not start)."""
+    ships = original.ships
+    if ships is None:
+        return {}
+    if not ships.ok:
+        return {"start_writes": None,
+                "start_evidence": f"the original did not start here ({ships.state}: {ships.how}; `{ships.command}`)"}
+    return {"start_writes": list(ships.writes),
+            "start_evidence": f"docker diff of the original started with its own ENTRYPOINT/CMD (`{ships.command}`), "
+                              f"{ships.how}"}
+
+
+def judge(original: VariantResult, result: VariantResult, log) -> None:
+    """Mark a variant broken when it fails to start where the original starts; rename its files."""
+    if result.ships is None or result.ships.ok or original.ships is None or not original.ships.ok:
+        return
+    result.broken = True
+    result.error = (f"BROKEN: the original starts ({original.ships.how}) but {result.name} does not: "
+                    f"{result.ships.how}\n`{result.ships.command}`\nlast log lines:\n{result.ships.log_tail}")
+    renamed = []
+    for path in [result.dockerfile, *result.files]:
+        if path.exists():
+            target = path.with_name(path.name.replace(result.dockerfile.name, result.dockerfile.name + ".broken", 1))
+            path.rename(target)
+            renamed.append(target)
+    result.dockerfile, result.files = renamed[0], renamed[1:]
+    log(f"{result.name}: BROKEN, written as {result.dockerfile.name}")
+
+
+def build_one(ws, dockerfile_name: str, tag: str, build_args, check: Checks, log) -> VariantResult:
+    from helpers.engine import ships
     from helpers.variants import verify
 
     result = VariantResult(tag.rsplit(":", 1)[-1], Path(dockerfile_name), "", tag=tag)
@@ -161,11 +227,13 @@ def build_one(ws, dockerfile_name: str, tag: str, build_args, smoke, expect, log
         return result
     result.image_id = built.image_id
     result.size_bytes, result.layers = verify.measure(built.image_id)
-    if smoke:
-        checked = verify.smoke(built.image_id, smoke, expect)
-        result.smoke_ok, result.smoke_output = checked.ok, checked.output
+    result.ships = ships.check(tag, check.options,  # the tag, so the shown `docker run` reads as the user would type it
+                               **({"settle_s": check.settle_s} if check.settle_s is not None else {}))
+    if check.smoke:
+        checked = verify.smoke(tag, check.smoke, check.expect, check.options)
+        result.smoke_ok, result.smoke_output, result.smoke_shown = checked.ok, checked.output, checked.shown
         if not checked.ok:
-            result.error = f"smoke command failed: {smoke!r}\n{checked.output[-1500:]}"
+            result.error = f"smoke command failed: `{checked.shown}`\n{checked.output[-1500:]}"
     log(f"{result.name}: built in {built.seconds:.1f}s, {result.size_bytes / 1e6:.0f} MB, {result.layers} layers, "
-        f"smoke {'ok' if result.smoke_ok else 'n/a' if result.smoke_ok is None else 'FAILED'}")
+        f"{result.ships_line()}, smoke {'ok' if result.smoke_ok else 'n/a' if result.smoke_ok is None else 'FAILED'}")
     return result

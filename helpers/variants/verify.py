@@ -13,8 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.engine import buildkit, connect
-from helpers.engine.labels import LABEL
+from helpers.engine import buildkit, connect, containers
 
 FREEZE = ["python", "-m", "pip", "freeze", "--all"]
 # Fallback where pip is absent (a minimal runtime): what importlib.metadata sees is what is installed.
@@ -26,6 +25,7 @@ METADATA_FREEZE = ["python", "-c", "import importlib.metadata as m; "
 class Smoke:
     ok: bool
     output: str
+    shown: str = ""  # the `docker run` line, entrypoint override included
 
 
 class Workspace:
@@ -56,27 +56,34 @@ class Workspace:
         self.close()
 
 
-def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None):
-    return buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False)
+def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None,
+          label: str | None = None):
+    """Build one generated Dockerfile in the workspace, drawing live progress where a terminal shows it."""
+    from helpers import live_progress
+
+    live = live_progress.reporter()
+    shown = label or f"{tag.rsplit(':', 1)[-1]}: build"
+    live.start(shown)
+    result = buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False,
+                            on_line=live.line if live.active else None)
+    live.done(shown, result.seconds, result.ok)
+    return result
 
 
-def run(image_id: str, command: list[str], timeout_s: float = 300) -> tuple[int, str]:
+def run(image_id: str, command: list[str], timeout_s: float = 300,
+        options: containers.RunOptions | None = None) -> tuple[int, str]:
     """Run ``command`` in a fresh container of the image (entrypoint reset); exit code and output."""
-    cli = connect.client()
-    container = cli.containers.create(image_id, command, entrypoint=[""], labels={LABEL: "true"})
-    try:
-        container.start()
-        code = container.wait(timeout=timeout_s).get("StatusCode", -1)
-        return code, container.logs(stdout=True, stderr=True).decode(errors="replace")
-    finally:
-        container.remove(force=True)
+    result = containers.run(image_id, command, timeout_s=timeout_s, options=options)
+    return (-1 if result.exit_code is None else result.exit_code), result.output
 
 
-def smoke(image_id: str, command: str | list[str], expect: str | None) -> Smoke:
+def smoke(image_id: str, command: str | list[str], expect: str | None,
+          options: containers.RunOptions | None = None) -> Smoke:
+    """The user's smoke command, an extra check beside the ship check (entrypoint overridden, said so)."""
     argv = shlex.split(command) if isinstance(command, str) else list(command)
-    code, output = run(image_id, argv)
-    ok = code == 0 and (expect is None or expect in output)
-    return Smoke(ok, output.strip()[-2000:])
+    result = containers.run(image_id, argv, timeout_s=300, options=options)
+    ok = result.ok and (expect is None or expect in result.output)
+    return Smoke(ok, result.output.strip()[-2000:], result.shown)
 
 
 def freeze(image_id: str) -> list[str]:
