@@ -82,8 +82,11 @@ def test_a_base_built_here_stays_as_written_and_the_header_says_how_to_pin(optim
 
 def test_phase3_as_written_builds_and_passes_its_smoke(optimized_flask, docker_client):
     _, proc = optimized_flask
-    line = next(line for line in proc.stdout.splitlines() if line.startswith("phase3: "))
-    assert line.endswith("smoke ok"), proc.stdout
+    lines = proc.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("phase3: "))
+    assert lines[at].endswith("smoke ok"), proc.stdout
+    # Started as it ships: its HEALTHCHECK (a TCP connect to localhost, by name) must report healthy.
+    assert lines[at + 1].strip().startswith("starts: its HEALTHCHECK reported healthy"), proc.stdout
     assert docker_client.images.get(f"{PREFIX}/flask_app:phase3").attrs["Config"]["User"] == "appuser"
 
 
