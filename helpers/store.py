@@ -239,6 +239,45 @@ class History:
         row = self.conn.execute("SELECT payload FROM analyses WHERE cache_key = ?", (cache_key,)).fetchone()
         return pickle.loads(row[0]) if row else None
 
+    # build cache dockopt created and could not release yet (helpers.build_cache) -----------------
+
+    def _cache_table(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS cache_records (record_id TEXT PRIMARY KEY, added_at TEXT)")
+
+    def remember_cache_records(self, ids: list[str]) -> None:
+        self._cache_table()
+        self.conn.executemany("INSERT OR IGNORE INTO cache_records VALUES (?, ?)", [(i, now()) for i in ids])
+        self.conn.commit()
+
+    def cache_records(self) -> list[str]:
+        self._cache_table()
+        return [r[0] for r in self.conn.execute("SELECT record_id FROM cache_records")]
+
+    def forget_cache_records(self, ids: list[str]) -> None:
+        self._cache_table()
+        self.conn.executemany("DELETE FROM cache_records WHERE record_id = ?", [(i,) for i in ids])
+        self.conn.commit()
+
+    def disk_estimate(self, dockerfiles: list[str]) -> int | None:
+        """Bytes the engine's disk grew while these Dockerfiles were last measured (None: never measured)."""
+        total, known = 0, False
+        for dockerfile in dockerfiles:
+            row = self.conn.execute(
+                "SELECT m.value FROM metrics m JOIN variants v ON v.variant_id = m.variant_id "
+                "WHERE v.dockerfile = ? AND m.key = 'disk.peak_growth' ORDER BY m.rowid DESC LIMIT 1",
+                (dockerfile,)).fetchone()
+            if row and row[0] is not None:
+                total, known = total + int(row[0]), True
+        return total if known else None
+
+    def typical_disk_growth(self) -> int | None:
+        """The median disk growth of one measured Dockerfile across the history (None: none recorded)."""
+        import statistics
+
+        values = [r[0] for r in self.conn.execute("SELECT value FROM metrics WHERE key = 'disk.peak_growth'")
+                  if r[0] is not None]
+        return int(statistics.median(values)) if values else None
+
     def estimate(self, dockerfile: str, scenario: str) -> float | None:
         """The newest measured median of ``scenario`` for this Dockerfile: what a live build expects."""
         row = self.conn.execute(

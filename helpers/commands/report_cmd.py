@@ -39,6 +39,9 @@ def run(args) -> int:
     params = params_from_args(args)
     out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
     phases = args.phases.split(",") if args.phases else None
+    warning = disk_check(params)
+    if warning:
+        print(warning, file=sys.stderr)
     if args.quiet or not sys.stderr.isatty():  # a log file or CI: papermill's cell counter only, or nothing
         result = render_report(params, out, phases=phases, progress=not args.quiet)
     else:
@@ -48,6 +51,21 @@ def run(args) -> int:
     for item in failed:
         print(f"  {item.phase.stem} failed: {item.error} (see {item.notebook})")
     return 1 if failed else 0
+
+
+def disk_check(params) -> str | None:
+    """Warn before a run when the engine's free disk is below what this project needed last time."""
+    from helpers import build_cache, store
+    from helpers.engine import connect
+    from helpers.errors import EngineUnavailable
+
+    files = [params.dockerfile] + [getattr(params, f"phase{n}_dockerfile") for n in (1, 2, 3)]
+    try:
+        free = build_cache.engine_free_bytes(connect.client())
+    except EngineUnavailable:
+        return None  # the notebooks say so, with the hint to start one
+    with store.open_history(params.history) as hist:
+        return build_cache.disk_warning(free, build_cache.needed_bytes(hist, [f for f in files if f]))
 
 
 def render_live(params, out: Path, phases):
