@@ -138,7 +138,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
     project = Project(context, dockerfile, healthcheck=healthcheck)
     if not build:
         return generate(project, out_dir)
-    from helpers.engine import registry
+    from helpers.engine import registry_digest
     from helpers.variants import verify
 
     tag = f"{tag_prefix}/{slug(context)}"
@@ -152,7 +152,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
             project.freeze = verify.freeze(original.image_id, python)
             project.extra["freeze_python"] = python
         project.extra.update(start_evidence(original))
-        project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
+        project.pin = registry_digest.resolve  # the digest the user's registry serves, never a loopback one
         results = generate(project, out_dir)
         results[0].__dict__.update({k: v for k, v in original.__dict__.items() if k not in ("name", "dockerfile", "text")})
         for result in results[1:]:
