@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import buildlock, context_digest, dockerfile_steps, interrupts, progress, store, workspace
+from helpers import buildlock, context_digest, dockerfile_steps, image_names, interrupts, progress, store, workspace
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
@@ -74,8 +74,7 @@ class Target:
     tag: str | None = None
 
     def image_repo(self) -> str:
-        slug = re.sub(r"[^a-z0-9._-]+", "-", Path(self.context).resolve().name.lower()).strip("-._") or "context"
-        return f"dockopt-build/{slug}"
+        return f"dockopt-build/{image_names.context_slug(self.context)}"
 
     def image_tag(self) -> str:
         return self.tag or f"{self.image_repo()}:{re.sub(r'[^a-zA-Z0-9._-]+', '-', self.name)}"
@@ -333,8 +332,11 @@ class _ScenarioFailed(Exception):
 
 
 def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool = False,
-            history: Path | str | None = None, log=print) -> dict:
+            history: Path | str | None = None, log=print, render_id: str | None = None) -> dict:
     """Measure one target; returns {"run_id", "variant_id", "status", "error"}.
+
+    ``render_id`` is the run id of the report render this belongs to: stored on the run, and
+    that render's own measurements are the ones reused first.
 
     A build failure marks the variant failed (error and log tail kept) and returns; the
     engine going away or the disk filling up raise, after storing what was measured.
@@ -362,7 +364,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
     with store.open_history(history) as hist, interrupts.sigterm_as_interrupt():
         run_id = hist.start_run(store.RunInfo(
             engine_version=info.engine_version, cpus=info.cpus, git_commit=git_commit(target.context),
-            host=os.uname().nodename, run_label=run_label))
+            host=os.uname().nodename, run_label=run_label, render_id=render_id or None))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
         session.mounts_before = set(list_cache_mounts(cli))
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),
@@ -383,7 +385,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
                 edited_file = {"code": target.code_file, "deps": target.dependency_file}.get(scenario)
                 key = cache_key(scenario=scenario, repeats=repeats, bases=bases, engine=info.engine_version,
                                 build_args=target.build_args, edited_file=edited_file, **digests)
-                reusable = None if fresh else hist.find_reusable(key)
+                reusable = None if fresh else hist.find_reusable(key, render_id or None)
                 if reusable:
                     log(f"{target.name}: {scenario} reused from an earlier run (nothing changed)")
                     hist.add_scenario(session.variant_id, scenario, cache_key=key, status="ok",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 
 def params_from_args(args):
+    from helpers.commands import run_options
     from helpers.errors import DockoptError
     from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
     from helpers.report.run import ReportParams
@@ -25,6 +26,9 @@ def params_from_args(args):
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
         smoke_command=args.smoke or "", code_file=args.code_file or "",
         dependency_file=args.dependency_file or "",
+        build_args=run_options.as_lines(args.build_arg, "--build-arg"),
+        run_env=run_options.as_lines(args.run_env, "--run-env"),
+        run_args=run_options.as_words(args.run_arg),
     )
     for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
         if path:
@@ -33,12 +37,18 @@ def params_from_args(args):
 
 
 def run(args) -> int:
-    from helpers.report.run import render_report
+    import sys
+
+    from helpers.report.run import RenderInterrupted, render_report
 
     params = params_from_args(args)
     out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
-    result = render_report(params, out, phases=args.phases.split(",") if args.phases else None,
-                           progress=not args.quiet)
+    try:
+        result = render_report(params, out, phases=args.phases.split(",") if args.phases else None,
+                               progress=not args.quiet)
+    except RenderInterrupted as exc:  # one line, no traceback: what stopped and what was kept
+        print(f"dockopt: {exc.message}", file=sys.stderr)
+        return 130
     print(f"report: {result.index} ({result.seconds:.0f} s)")
     failed = [item for item in result.executed if not item.ok]
     for item in failed:
@@ -47,6 +57,8 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
+    from helpers.commands import run_options
+
     parser = sub.add_parser("report", help="run the phase notebooks through papermill and render HTML")
     parser.add_argument("--context", help="build context directory (default: the bundled sample)")
     parser.add_argument("--dockerfile", help="Dockerfile (default: CONTEXT/Dockerfile)")
@@ -63,5 +75,6 @@ def register(sub) -> None:
     parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")
+    run_options.register(parser)
     parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     parser.set_defaults(func=run)

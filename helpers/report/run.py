@@ -1,7 +1,12 @@
 """``render_report``: execute the phase notebooks for one project and render the shareable folder.
 
 Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) and
-``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output).
+``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output);
+``derived/`` (the Dockerfiles dockopt derived, for a project without its own phases).
+
+One render has one run id (``ReportParams.run_id``, new unless given), passed to every
+notebook: each page measures and reads under it, so renders sharing a history file never
+read each other's rows. Ctrl-C stops the render (helpers.report.interrupt).
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.report import execute, index_page, render
+from helpers.errors import DockoptError
+from helpers.report import execute, index_page, interrupt, render
 from helpers.report.notebooks import select
 
 
@@ -31,6 +37,10 @@ class ReportParams:
     phase3_dockerfile: str = ""
     code_file: str = ""
     dependency_file: str = ""
+    build_args: str = ""  # KEY=VALUE lines
+    run_env: str = ""  # KEY=VALUE lines
+    run_args: str = ""  # shell words
+    run_id: str = ""  # empty: the render starts a new one
     extra: dict = field(default_factory=dict)
 
     def as_parameters(self, out_dir: Path) -> dict:
@@ -38,6 +48,10 @@ class ReportParams:
         params["report_dir"] = str(out_dir)
         params.update(self.extra)
         return params
+
+
+class RenderInterrupted(DockoptError):
+    """The render was stopped by Ctrl-C or SIGTERM; what was measured is kept."""
 
 
 @dataclass
@@ -54,19 +68,41 @@ class ReportResult:
 
 def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
                   progress: bool = True, log=print) -> ReportResult:
+    from helpers import store
+    from helpers.engine import labels
+
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    params.run_id = params.run_id or store.new_run_id()
+    labels.use_render(params.run_id)  # the kernels inherit it, and so does every container they start
     start = time.perf_counter()
     executed = []
     chosen = select(phases)
-    for number, phase in enumerate(chosen, 1):
-        log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
-        item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
-        render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
-        render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
-        state = "ok" if item.ok else f"FAILED ({item.error})"
-        log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
-        executed.append(item)
+    with interrupt.forwarded() as stop:
+        for number, phase in enumerate(chosen, 1):
+            if stop.requested:
+                break
+            log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
+            try:
+                item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress,
+                                       engine_kwargs=interrupt.engine_kwargs(stop))
+            except (Exception, KeyboardInterrupt):
+                if not stop.requested:
+                    raise
+                break  # the kernel was stopped or killed: what it measured is in the history
+            if stop.requested:
+                break
+            render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
+            render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
+            state = "ok" if item.ok else f"FAILED ({item.error})"
+            log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
+            executed.append(item)
+    if stop.requested:
+        removed = interrupt.remove_containers(params.run_id)
+        raise RenderInterrupted(
+            f"interrupted ({stop.signal_name}) after {time.perf_counter() - start:.0f} s: run {params.run_id} stopped, "
+            f"its measurements kept in {params.history or 'the history file'}"
+            + (f", {len(removed)} container(s) it left removed" if removed else ""))
     summary = summary_frame(out_dir)
     index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary)
     return ReportResult(out_dir, index, executed, time.perf_counter() - start)
