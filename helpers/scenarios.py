@@ -32,7 +32,7 @@ from pathlib import Path
 
 from helpers import buildlock, context_digest, dockerfile_steps, image_names, interrupts, progress, store, workspace
 from helpers.engine import buildkit, connect
-from helpers.engine.labels import RUN_LABEL
+from helpers.engine.labels import RENDER_LABEL, RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
 
 SCENARIOS = ("cold", "noop", "code", "deps")
@@ -197,6 +197,7 @@ class Session:
         self.namespace_count = 0
         self.mounts_before: set[str] = set()
         self.clean_image: str | None = None
+        self.render_id: str | None = None  # the report render this measurement is part of
 
     # builds ---------------------------------------------------------------------------------
 
@@ -215,12 +216,16 @@ class Session:
         tag = self.target.image_tag() + ("-edited" if edited else "")
         with buildlock.exclusive() as waited:
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
-                                    labels={RUN_LABEL: self.run_label}, no_cache=no_cache, check=False)
+                                    labels=self.labels(), no_cache=no_cache, check=False)
         if not result.ok:
             self.raise_if_fatal(result)
         elif not edited:
             self.clean_image = result.image_id
         return result, waited
+
+    def labels(self) -> dict[str, str]:
+        """This run's label, and the render's, so either can find (and remove) what was built."""
+        return {RUN_LABEL: self.run_label, **({RENDER_LABEL: self.render_id} if self.render_id else {})}
 
     def raise_if_fatal(self, result: buildkit.BuildResult) -> None:
         """Engine gone or disk full stop the whole run; other failures stop only this variant."""
@@ -367,6 +372,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
             host=os.uname().nodename, run_label=run_label, render_id=render_id or None))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
         session.mounts_before = set(list_cache_mounts(cli))
+        session.render_id = render_id or None
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),
                        "build_args": target.build_args, "image_tag": target.image_tag()}
         try:

@@ -7,7 +7,8 @@ it had started would keep running. So while a render runs, SIGINT and SIGTERM ar
 and passed on to the kernel's process group as SIGINT: the cell raises KeyboardInterrupt,
 the running build (the docker client is in that group) is cancelled, containers are removed
 by the code that started them, and the scenarios already measured stay in the history. No
-further cell starts. A kernel that has not stopped after ``GRACE_S`` is killed; a second
+further cell starts. The kernel's own stdout and stderr (its warnings, a traceback of its
+own) go to a log file in the report folder, not to the terminal. A kernel that has not stopped after ``GRACE_S`` is killed; a second
 Ctrl-C stops at once. Whatever the kernel could not remove is removed by its render label
 (``org.dockopt.render``) afterwards.
 """
@@ -19,6 +20,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -37,6 +39,7 @@ class Stop:
     signal_name: str = ""
     kernels: list = field(default_factory=list)
     timer: threading.Timer | None = None
+    kernel_log: Path | None = None  # where the kernels' stdout and stderr go (None: the terminal)
 
     def before_cell(self, **_) -> None:  # nbclient's on_cell_start hook
         if self.requested:
@@ -86,6 +89,14 @@ def signal_group(manager, signum: int) -> None:
 class RenderKernelManager(AsyncKernelManager):
     """The kernel manager papermill uses for a render: it tells the render's Stop the kernel it started."""
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        log = _current.kernel_log if _current is not None else None
+        if log is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "ab") as out:  # the kernel keeps its own copy of the descriptor
+            return await super()._async_launch_kernel(kernel_cmd, **{**kw, "stdout": out, "stderr": out})
+
     async def _async_post_start_kernel(self, **kw) -> None:
         await super()._async_post_start_kernel(**kw)
         if _current is not None:
@@ -93,12 +104,16 @@ class RenderKernelManager(AsyncKernelManager):
 
 
 @contextmanager
-def forwarded():
+def forwarded(kernel_log: Path | None = None):
     """Within the block, SIGINT and SIGTERM stop the render as described above (main thread only)."""
     global _current
-    stop = Stop()
+    stop = Stop(kernel_log=kernel_log)
     if threading.current_thread() is not threading.main_thread():
-        yield stop
+        _current = stop
+        try:
+            yield stop
+        finally:
+            _current = None
         return
     handler = lambda signum, frame: stop.request(signum)  # noqa: E731
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}

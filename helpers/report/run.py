@@ -1,7 +1,8 @@
 """``render_report``: execute the phase notebooks for one project and render the shareable folder.
 
 Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) and
-``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output);
+``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output)
+and ``executed/kernel.log`` (what the kernels wrote outside the notebooks);
 ``derived/`` (the Dockerfiles dockopt derived, for a project without its own phases).
 
 One render has one run id (``ReportParams.run_id``, new unless given), passed to every
@@ -75,10 +76,11 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     params.run_id = params.run_id or store.new_run_id()
     labels.use_render(params.run_id)  # the kernels inherit it, and so does every container they start
+    (out_dir / "executed" / "kernel.log").unlink(missing_ok=True)
     start = time.perf_counter()
     executed = []
     chosen = select(phases)
-    with interrupt.forwarded() as stop:
+    with interrupt.forwarded(kernel_log=out_dir / "executed" / "kernel.log") as stop:
         for number, phase in enumerate(chosen, 1):
             if stop.requested:
                 break
