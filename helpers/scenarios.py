@@ -161,10 +161,27 @@ def engine_gone() -> bool:
         return True
 
 
-def list_cache_mounts(cli) -> dict[str, str]:
-    """{record id: description} of the engine's cache-mount records."""
-    return {r["ID"]: r.get("Description", "") for r in (cli.df().get("BuildCache") or [])
-            if r.get("Type") == "exec.cachemount"}
+DF_BUSY = "a disk usage operation is already running"
+
+
+def list_cache_mounts(cli, attempts: int = 60) -> dict[str, str]:
+    """{record id: description} of the engine's cache-mount records.
+
+    The engine runs one disk-usage query at a time and refuses a second (HTTP 500) rather
+    than queueing it; another render or tool on the same engine may be asking, so wait."""
+    import time
+
+    import docker.errors
+
+    for attempt in range(attempts):
+        try:
+            records = cli.df().get("BuildCache") or []
+            break
+        except docker.errors.APIError as exc:
+            if DF_BUSY not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(1)
+    return {r["ID"]: r.get("Description", "") for r in records if r.get("Type") == "exec.cachemount"}
 
 
 def prune_records(ids: list[str]) -> list[str]:
