@@ -295,7 +295,7 @@ class History:
                 "SELECT s.* FROM scenarios s JOIN variants v USING (variant_id) JOIN runs r USING (run_id) "
                 "WHERE s.cache_key = ? AND s.status = 'ok' AND s.reused_from IS NULL "
                 "AND v.status = 'ok' AND v.image_id IS NOT NULL AND v.image_id != '' "
-                "ORDER BY (r.render_id IS ?) DESC, s.scenario_id DESC LIMIT 1",
+                "ORDER BY COALESCE(r.render_id = ?, 0) DESC, s.scenario_id DESC LIMIT 1",
                 (cache_key, render_id)).fetchone()
         finally:
             self.conn.row_factory = None

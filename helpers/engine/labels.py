@@ -22,9 +22,12 @@ def ours(extra: dict[str, str] | None = None) -> dict[str, str]:
     return labels
 
 
-def use_render(run_id: str) -> None:
-    """Containers this process starts from now on carry ``run_id`` as their render label."""
-    os.environ[RENDER_ENV] = run_id
+def use_render(run_id: str | None) -> None:
+    """Containers this process starts from now on carry ``run_id`` as their render label (None: none)."""
+    if run_id:
+        os.environ[RENDER_ENV] = run_id
+    else:
+        os.environ.pop(RENDER_ENV, None)
 
 
 def current_render() -> str | None:

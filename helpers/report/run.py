@@ -75,7 +75,15 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     params.run_id = params.run_id or store.new_run_id()
+    before = labels.current_render()
     labels.use_render(params.run_id)  # the kernels inherit it, and so does every container they start
+    try:
+        return _render(params, out_dir, phases, progress, log)
+    finally:
+        labels.use_render(before)
+
+
+def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) -> ReportResult:
     (out_dir / "executed" / "kernel.log").unlink(missing_ok=True)
     start = time.perf_counter()
     executed = []

@@ -74,6 +74,7 @@ def test_reuse_prefers_the_renders_own_measurement(tmp_path):
         _, _, theirs = finished_variant(h, "theirs", image_id="sha256:b")  # newer, from a concurrent render
         assert h.find_reusable("k", "mine")["scenario_id"] == mine
         assert h.find_reusable("k", "other")["scenario_id"] == theirs  # no own one: the newest
+        assert h.find_reusable("k")["scenario_id"] == theirs  # outside a render (dockopt measure): the newest
         assert list(h.render_runs("mine")["render_id"]) == ["mine"]
 
 
