@@ -210,6 +210,7 @@ def test_ctrl_c_stops_within_seconds_in_one_line_and_leaves_no_container(tmp_pat
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the foreground group
     code = proc.wait(STOP_WITHIN_S)
     took = time.monotonic() - start
+    print(f"Ctrl-C during {during}: exit {code} after {took:.1f} s")
     err = stderr_of(out).strip().splitlines()
     assert code == 130 and took < STOP_WITHIN_S
     assert len(err) == 1 and err[0].startswith("dockopt: interrupted (SIGINT)"), err
