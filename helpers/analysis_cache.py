@@ -27,6 +27,12 @@ def code_digest(modules: tuple[str, ...]) -> str:
     return h.hexdigest()[:16]
 
 
+def lookup(history: Path, kind: str, image_id: str, modules: tuple[str, ...], extra: str = ""):
+    """The stored result of an analysis, or None when it was never computed with this code."""
+    with store.open_history(history) as hist:
+        return hist.get_analysis(f"{kind}:{image_id}:{code_digest(modules)}:{extra}")
+
+
 def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], compute, fresh: bool = False,
            extra: str = "", keep=None):
     """``compute()``'s result for this image and code, from the history file when it is there.

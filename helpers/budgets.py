@@ -43,16 +43,25 @@ class BudgetResult:
 
     def line(self) -> str:
         b = self.budget
-        shown = fmt(self.value) if self.value is not None else self.note
+        shown = fmt_against(self.value, b.limit) if self.value is not None else self.note
         return f"{self.state}  {b.key}: {shown} {b.op} {fmt(b.limit)}  ({b.description})"
 
 
-def fmt(value) -> str:
+def fmt(value, digits: int = 3) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return f"{value:.{digits}g}"
     return str(value)
+
+
+def fmt_against(value, limit) -> str:
+    """``value`` as printed next to ``limit``: 3 significant digits, more when those would print a
+    value that differs from the limit as the limit itself (never ``FAIL 1 <= 1``)."""
+    digits = 3
+    while digits < 17 and value != limit and fmt(value, digits) == fmt(limit, digits) and isinstance(value, float):
+        digits += 1
+    return fmt(value, digits)
 
 
 def evaluate_all(budgets: list[Budget], values: dict) -> list[BudgetResult]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -158,8 +159,12 @@ def read_ignore_patterns(path: Path) -> list[IgnorePattern]:
                            hint="fix its permissions, or remove it") from exc
 
 
-def scan_context(context_dir: str | os.PathLike, dockerfile: str | os.PathLike | None = None) -> ContextScan:
+def scan_context(context_dir: str | os.PathLike, dockerfile: str | os.PathLike | None = None,
+                 exclude: Collection[str] = ()) -> ContextScan:
     """Walk the context once; symlinks are counted as themselves, never followed (as BuildKit sends them).
+
+    ``exclude``: context-relative paths that are not part of this context at all (files dockopt
+    placed there for another variant); they are neither sent nor counted.
 
     Raises:
         ContextError: the context is not a readable directory, or its ignore file is unreadable.
@@ -178,6 +183,8 @@ def scan_context(context_dir: str | os.PathLike, dockerfile: str | os.PathLike |
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
             rel = rel_dir + name
+            if rel in exclude:
+                continue
             try:
                 size = os.lstat(os.path.join(dirpath, name)).st_size
             except OSError:

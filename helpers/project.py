@@ -47,6 +47,7 @@ class Project:
     variant_files: dict[str, Path | None] = field(default_factory=dict)
     variant_source: dict[str, str] = field(default_factory=dict)  # "yours" | "reference" | "derived" | why not
     variant_context: dict[str, Path] = field(default_factory=dict)  # a variant built from another context
+    variant_extras: dict[str, set[str]] = field(default_factory=dict)  # files dockopt added to that context for it
     derived: list = field(default_factory=list)  # helpers.variants results, once derived
     run_env: dict[str, str] = field(default_factory=dict)  # `docker run -e` for every container of the app
     run_args: list[str] = field(default_factory=list)  # arguments given to the ENTRYPOINT instead of CMD
@@ -124,6 +125,17 @@ class Project:
     def context_for(self, variant: str) -> Path:
         return self.variant_context.get(variant, self.context)
 
+    def not_sent(self, variant: str) -> set[str]:
+        """dockopt's own files in ``variant``'s context that this variant does not bring with it.
+
+        Derived phases share one context copy holding every phase's extra files (a later phase's
+        constraints file, say); the user's context for this variant would not have them.
+        """
+        if variant not in self.variant_context:
+            return set()
+        added = set().union(*self.variant_extras.values()) if self.variant_extras else set()
+        return added - self.variant_extras.get(variant, set())
+
     def available(self, variants=VARIANTS) -> list[str]:
         return [v for v in variants if self.dockerfile_for(v) is not None]
 
@@ -159,9 +171,10 @@ class Project:
         for result in results[1:]:
             if self.variant_source.get(result.name) != DERIVE:
                 continue
-            for extra in result.files:
-                if not extra.name.endswith(".dockerignore"):
-                    shutil.copy(extra, copy / extra.name)
+            extras = [extra for extra in result.files if not extra.name.endswith(".dockerignore")]
+            for extra in extras:
+                shutil.copy(extra, copy / extra.name)
+            self.variant_extras[result.name] = {extra.name for extra in extras}
             usable = not result.error
             self.variant_files[result.name] = result.dockerfile if usable else None
             self.variant_source[result.name] = "derived" if usable else f"derived, but failed: {result.error[:200]}"

@@ -30,7 +30,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import buildlock, context_digest, dockerfile_steps, image_names, interrupts, progress, store, workspace
+from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, image_names, interrupts, live_progress,
+                     progress, store, workspace)
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RENDER_LABEL, RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
@@ -161,41 +162,6 @@ def engine_gone() -> bool:
         return True
 
 
-DF_BUSY = "a disk usage operation is already running"
-
-
-def list_cache_mounts(cli, attempts: int = 60) -> dict[str, str]:
-    """{record id: description} of the engine's cache-mount records.
-
-    The engine runs one disk-usage query at a time and refuses a second (HTTP 500) rather
-    than queueing it; another render or tool on the same engine may be asking, so wait."""
-    import time
-
-    import docker.errors
-
-    for attempt in range(attempts):
-        try:
-            records = cli.df().get("BuildCache") or []
-            break
-        except docker.errors.APIError as exc:
-            if DF_BUSY not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(1)
-    return {r["ID"]: r.get("Description", "") for r in records if r.get("Type") == "exec.cachemount"}
-
-
-def prune_records(ids: list[str]) -> list[str]:
-    """Remove build-cache records by id (the daemon matches ``id`` as a regex: ours are unique)."""
-    docker = buildkit.find_client()
-    removed = []
-    for rid in ids:
-        proc = subprocess.run([docker.path, "builder", "prune", "-f", "--filter", f"id={rid}"],
-                              capture_output=True, text=True, env=docker.env())
-        if proc.returncode == 0:
-            removed.append(rid)
-    return removed
-
-
 class Session:
     """One variant's measurement: its workspace, history rows and the images it leaves behind."""
 
@@ -212,9 +178,12 @@ class Session:
         self.primed = False
         self.variant_id: int | None = None
         self.namespace_count = 0
-        self.mounts_before: set[str] = set()
         self.clean_image: str | None = None
         self.render_id: str | None = None  # the report render this measurement is part of
+        self.live = live_progress.reporter()
+        self.cache_before: set[str] = set()
+        self.free_at_start: int | None = None
+        self.least_free: int | None = None
 
     # builds ---------------------------------------------------------------------------------
 
@@ -228,12 +197,18 @@ class Session:
         self.namespace_count += 1
         self.ws.set_cache_namespace(f"dockopt-{self.run_label}-{self.namespace_count}")
 
-    def build(self, *, edited: bool, no_cache: bool = False) -> tuple[buildkit.BuildResult, float]:
+    def build(self, *, edited: bool, no_cache: bool = False, label: str = "build",
+              scenario: str = "cold") -> tuple[buildkit.BuildResult, float]:
         ws = self.workspace()
         tag = self.target.image_tag() + ("-edited" if edited else "")
+        shown = f"{self.target.name}: {label}"
         with buildlock.exclusive() as waited:
+            self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
-                                    labels=self.labels(), no_cache=no_cache, check=False)
+                                    labels=self.labels(), no_cache=no_cache, check=False,
+                                    on_line=self.live.line if self.live.active else None)
+            self.live.done(shown, result.seconds, result.ok)
+        self.note_disk()
         if not result.ok:
             self.raise_if_fatal(result)
         elif not edited:
@@ -243,6 +218,12 @@ class Session:
     def labels(self) -> dict[str, str]:
         """This run's label, and the render's, so either can find (and remove) what was built."""
         return {RUN_LABEL: self.run_label, **({RENDER_LABEL: self.render_id} if self.render_id else {})}
+
+    def note_disk(self) -> None:
+        """The engine's free disk after a build: the lowest it got tells what a run needs."""
+        free = build_cache.engine_free_bytes(self.cli)
+        if free is not None:
+            self.least_free = free if self.least_free is None else min(self.least_free, free)
 
     def raise_if_fatal(self, result: buildkit.BuildResult) -> None:
         """Engine gone or disk full stop the whole run; other failures stop only this variant."""
@@ -263,8 +244,9 @@ class Session:
         """An untimed build so rebuild scenarios start from a built image and a warm cache."""
         if self.primed:
             return
-        self.log(f"{self.target.name}: priming build (untimed)")
-        result, _ = self.build(edited=False)
+        if not self.live.local:
+            self.log(f"{self.target.name}: priming build (untimed)")
+        result, _ = self.build(edited=False, label="priming build (untimed)")
         if not result.ok:
             raise BuildFailed(self.failure_message(result, "priming build"), evidence=result.log_tail())
         self.primed = True
@@ -299,8 +281,10 @@ class Session:
                                        hint="pass --code-file / --dependency-file.")
                 ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
                 changed, edited = relpath, True
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
-            result, waited = self.build(edited=edited, no_cache=scenario == "cold")
+            if not self.live.local:  # the live line says it, with the step and the time
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
+            result, waited = self.build(edited=edited, no_cache=scenario == "cold",
+                                        label=f"{scenario} {r}/{repeats}", scenario=scenario)
             steps = progress.parse_build(result.log, self.target.dockerfile)
             rep_rows.append({"repeat": r, "seconds": result.seconds, "image_id": result.image_id,
                              "ok": result.ok, "lock_wait_s": waited})
@@ -315,7 +299,8 @@ class Session:
             if scenario == "cold":
                 self.primed = True
             times.append(result.seconds)
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
+            if not self.live.local:
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
         summary = summarize(times)
         sid = self.history.add_scenario(self.variant_id, scenario, repeat_rows=rep_rows, steps=step_rows,
                                         cache_key=key, status="ok", changed_file=changed,
@@ -335,12 +320,16 @@ class Session:
             pass
         try:
             self.cli.images.prune(filters={"dangling": True, "label": f"{RUN_LABEL}={self.run_label}"})
-            targets = {m for m in re.findall(r"target=([^,\s]+)", self.target.dockerfile.read_text())}
-            mine = [rid for rid, desc in list_cache_mounts(self.cli).items()
-                    if rid not in self.mounts_before
-                    and any(desc.startswith(f"cached mount {t} ") for t in targets)]
-            if self.namespace_count and mine:
-                prune_records(mine)
+            released = build_cache.release_new(self.cli, self.cache_before)
+            self.history.remember_cache_records(released.held)
+            if self.variant_id is not None:
+                self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
+                if self.free_at_start is not None and self.least_free is not None:
+                    self.history.add_metric(self.variant_id, "disk.peak_growth",
+                                            max(0, self.free_at_start - self.least_free), "B")
+            if released.released:
+                self.log(f"{self.target.name}: released {released.freed_bytes / 1e6:.0f} MB of build cache "
+                         f"({len(released.released)} records); {len(released.held)} kept for the image")
         except (docker.errors.APIError, EngineUnavailable, OSError):
             pass  # cleanup is best effort; `dockopt clean` removes what is left
 
@@ -388,7 +377,8 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
             engine_version=info.engine_version, cpus=info.cpus, git_commit=git_commit(target.context),
             host=os.uname().nodename, run_label=run_label, render_id=render_id or None))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
-        session.mounts_before = set(list_cache_mounts(cli))
+        session.cache_before = build_cache.snapshot(cli)
+        session.free_at_start = build_cache.engine_free_bytes(cli)
         session.render_id = render_id or None
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),
                        "build_args": target.build_args, "image_tag": target.image_tag()}

@@ -200,6 +200,22 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     conn.commit()
 
 
+def _use_wal(conn: sqlite3.Connection, attempts: int = 300) -> None:
+    """Switch the file to WAL (it stays so). The switch needs the file to itself and SQLite does
+    not wait for that with the busy timeout, so a new file opened by two processes at once retries."""
+    import time
+
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def _version(conn: sqlite3.Connection) -> int | None:
     try:
         return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
@@ -218,7 +234,7 @@ class History:
             self.conn.execute("PRAGMA foreign_keys = ON")
             found = _version(self.conn)
             if found is None or found <= SCHEMA_VERSION:  # a newer file is refused below, untouched
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                _use_wal(self.conn)
             _migrate(self.conn, self.path)
         except BaseException:
             self.conn.close()
@@ -306,6 +322,59 @@ class History:
 
         row = self.conn.execute("SELECT payload FROM analyses WHERE cache_key = ?", (cache_key,)).fetchone()
         return pickle.loads(row[0]) if row else None
+
+    # build cache dockopt created and could not release yet (helpers.build_cache) -----------------
+
+    def _cache_table(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS cache_records (record_id TEXT PRIMARY KEY, added_at TEXT)")
+
+    def remember_cache_records(self, ids: list[str]) -> None:
+        self._cache_table()
+        self.conn.executemany("INSERT OR IGNORE INTO cache_records VALUES (?, ?)", [(i, now()) for i in ids])
+        self.conn.commit()
+
+    def cache_records(self) -> list[str]:
+        self._cache_table()
+        return [r[0] for r in self.conn.execute("SELECT record_id FROM cache_records")]
+
+    def forget_cache_records(self, ids: list[str]) -> None:
+        self._cache_table()
+        self.conn.executemany("DELETE FROM cache_records WHERE record_id = ?", [(i,) for i in ids])
+        self.conn.commit()
+
+    def disk_estimate(self, dockerfiles: list[str]) -> int | None:
+        """Bytes the engine's disk grew while these Dockerfiles were last measured (None: never measured)."""
+        total, known = 0, False
+        for dockerfile in dockerfiles:
+            row = self.conn.execute(
+                "SELECT m.value FROM metrics m JOIN variants v ON v.variant_id = m.variant_id "
+                "WHERE v.dockerfile = ? AND m.key = 'disk.peak_growth' ORDER BY m.rowid DESC LIMIT 1",
+                (dockerfile,)).fetchone()
+            if row and row[0] is not None:
+                total, known = total + int(row[0]), True
+        return total if known else None
+
+    def typical_disk_growth(self) -> int | None:
+        """The median disk growth of one measured Dockerfile across the history (None: none recorded)."""
+        import statistics
+
+        values = [r[0] for r in self.conn.execute("SELECT value FROM metrics WHERE key = 'disk.peak_growth'")
+                  if r[0] is not None]
+        return int(statistics.median(values)) if values else None
+
+    def estimate(self, dockerfile: str, scenario: str) -> float | None:
+        """The newest measured median of ``scenario`` for this Dockerfile: what a live build expects."""
+        row = self.conn.execute(
+            "SELECT s.median_s FROM scenarios s JOIN variants v ON v.variant_id = s.variant_id "
+            "WHERE v.dockerfile = ? AND s.scenario = ? AND s.status = 'ok' AND s.median_s IS NOT NULL "
+            "ORDER BY s.scenario_id DESC LIMIT 1", (dockerfile, scenario)).fetchone()
+        return float(row[0]) if row else None
+
+    def analysis_seconds(self, kind: str) -> float | None:
+        """How long the newest analysis of ``kind`` took to compute (e.g. the emulated platform builds)."""
+        row = self.conn.execute("SELECT seconds FROM analyses WHERE kind = ? ORDER BY rowid DESC LIMIT 1",
+                                (kind,)).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
 
     def put_analysis(self, cache_key: str, kind: str, image_id: str | None, payload, seconds: float) -> None:
         import pickle

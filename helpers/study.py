@@ -20,6 +20,7 @@ from helpers.project import Project
 
 MB = 1_000_000
 IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine/images.py")
+PLATFORM_CODE = ("engine/multiplatform.py",)
 RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
 
@@ -69,7 +70,8 @@ def findings_compare(results: dict) -> pd.DataFrame:
 def context_sizes(project: Project, variants=("original", "phase1")) -> pd.DataFrame:
     rows = []
     for variant in project.available(variants):
-        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant))
+        scan = scan_context(project.context_for(variant), project.dockerfile_for(variant),
+                            exclude=project.not_sent(variant))
         rows.append({"label": f"{variant} ({'no ignore file' if scan.ignore_file is None else scan.ignore_file.name})",
                      "variant": variant, "bytes": scan.sent_bytes, "files": len(scan.sent),
                      "all_bytes": scan.total_bytes})
@@ -133,13 +135,15 @@ class Measured:
         frame = self.images[variant].waste
         if frame.empty:
             return frame
-        return frame.head(top).assign(MB=lambda f: (f["bytes"] / MB).round(2))[
-            ["path", "MB", "category", "kind", "line", "instruction"]]
+        from helpers.charts import size_text
+
+        return frame.head(top).assign(size=lambda f: f["bytes"].map(size_text))[
+            ["path", "size", "category", "kind", "line", "instruction"]]
 
     def waste_by_category(self) -> pd.DataFrame:
-        rows = [{"variant": v, "category": c, "MB": round(b / MB, 2)}
+        rows = [{"variant": v, "category": c, "bytes": b}
                 for v, r in self.images.items() for c, b in r.waste_by_category.items() if b]
-        return pd.DataFrame(rows, columns=["variant", "category", "MB"])
+        return pd.DataFrame(rows, columns=["variant", "category", "bytes"])
 
     def size_categories(self) -> pd.DataFrame:
         rows = []
@@ -268,7 +272,7 @@ def project_table(project: Project) -> pd.DataFrame:
     rows = [("project", project.name), ("context", str(project.context)), ("Dockerfile", str(project.dockerfile)),
             ("code-change file", project.code_file or "none found"),
             ("dependency manifest", project.dependency_file or "none found"),
-            ("smoke command", " ".join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
+            ("smoke command", shlex.join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
             ("engine", f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}), {info.cpus} CPUs"),
             ("history", str(project.history)), ("run id", project.run_id)]
     return pd.DataFrame(rows, columns=["", "value"])
@@ -452,7 +456,10 @@ def expected_results(measured: Measured, security_reports: dict | None = None) -
 
 
 def verdicts(results: pd.DataFrame) -> Text:
-    return Text("\n".join(f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()))
+    from helpers.summary import basis_note
+
+    note = basis_note(results)
+    return Text("\n".join(([note] if note else []) + [f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()]))
 
 
 def save_summary(results: pd.DataFrame, report_dir: str) -> str:
@@ -477,9 +484,19 @@ def functionality(measured: Measured) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gpu_check(project: Project, variant: str = "phase3") -> Text:
-    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists."""
+def gpu_check(project: Project, variant: str = "phase3", security: dict | None = None) -> Text:
+    """The analysis's GPU test (`torch.cuda.is_available()` under `--gpus all`), where a GPU runtime exists.
+
+    ``security`` (variant -> SecurityReport, as ``security()`` returns) tells what the image holds:
+    an image without torch or CUDA libraries is left out with the reason.
+    """
+    from helpers import gpu
     from helpers.engine import connect
+
+    report = (security or {}).get(variant)
+    why = gpu.why_not_applicable(report.sbom, variant) if report is not None else None
+    if why:
+        return Text(why)
 
     runtimes = connect.client().info().get("Runtimes") or {}
     if "nvidia" not in runtimes:
@@ -525,9 +542,11 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         return {"phase": phase, "item": text, "verified": {True: "yes", False: "NO", None: "not measured"}[ok],
                 "evidence": evidence}
 
+    from helpers.charts import size_text
+
     rows = [
         item(1, "Add .dockerignore file", sent.get("phase1", 0) < sent.get("original", 0) if sent else None,
-             f"context sent: {sent.get('original', 0) / MB:.1f} MB → {sent.get('phase1', 0) / MB:.1f} MB"),
+             f"context sent: {size_text(sent.get('original'))} → {size_text(sent.get('phase1'))}"),
         item(1, "Implement multi-stage build", "DO102" not in codes.get("phase1", {"DO102"}),
              "no single-stage-that-compiles finding (DO102) on phase 1"),
         item(1, "Fix layer caching order", phase_budgets.reinstalls(measured, "phase1") is False
@@ -550,25 +569,47 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         platform_item(project),
         item(3, "Consider distroless/minimal base images", size.get("phase3", 0) < size.get("phase2", 0)
              if {"phase2", "phase3"} <= set(size) else None,
-             f"phase 3 {size.get('phase3', 0) / MB:.0f} MB vs phase 2 {size.get('phase2', 0) / MB:.0f} MB"),
+             f"phase 3 {size_text(size.get('phase3'))} vs phase 2 {size_text(size.get('phase2'))}"),
     ]
     return pd.DataFrame(rows)
+
+
+def static_platforms(project: Project, variant: str, path, build_args: dict[str, str]) -> pd.DataFrame:
+    """No emulated build asked for and none measured before: amd64 is the image measured on this
+    page; arm64 is judged from the Dockerfile, with the command that builds it and its cost here."""
+    from helpers import platform_readiness, store
+    from helpers.engine import images
+
+    readiness = platform_readiness.judge_arm64(path, build_args, exists=images.exists)
+    with store.open_history(project.history) as hist:
+        took = hist.analysis_seconds("platforms")
+    cost = (f"it took {took / 60:.0f} min here last time" if took else
+            "not yet run on this machine; the sample's arm64 build took about 10 min on a 2-core host")
+    return pd.DataFrame([
+        {"platform": "linux/amd64", "architecture": "amd64", "how": "native",
+         "status": f"ok: the {variant} image built and started on this page"},
+        {"platform": "linux/arm64", "architecture": "-", "how": "static check (not built)",
+         "status": f"not built: {readiness.summary()}. {platform_readiness.NOTE} ({cost})"},
+    ])
 
 
 def platform_item(project: Project) -> dict:
     """The plan's multi-platform item, from the phase-3 platform builds (cached by the phase-3 notebook)."""
     frame = platforms(project, "phase3")
     ok = bool(len(frame)) and (frame["status"] == "ok").all()
-    skipped = frame["status"].str.startswith("skipped").any() if len(frame) else True
+    skipped = frame["status"].str.match(r"skipped|not built").any() if len(frame) else True
     evidence = "; ".join(f"{r['platform']}: {r['status']}" for _, r in frame.iterrows())
     return {"phase": 3, "item": "Add multi-platform builds (amd64/arm64)",
             "verified": "yes" if ok else ("not measured" if skipped else "NO"), "evidence": evidence}
 
 
-def platforms(project: Project, variant: str = "phase3", fresh: bool = False) -> pd.DataFrame:
-    """Build the variant for linux/amd64 and linux/arm64 (under QEMU), smoke-test each, or say why not.
+def platforms(project: Project, variant: str = "phase3", fresh: bool = False, build: bool = False) -> pd.DataFrame:
+    """The variant for linux/amd64 and linux/arm64: built and started on each, or judged statically.
 
-    Cached by the Dockerfile and context digests: a re-render does not rebuild or re-run.
+    ``build`` runs the emulated arm64 build (about ten minutes here under QEMU); by default a
+    result measured earlier is shown, else arm64 is judged from the Dockerfile's text
+    (``helpers.platform_readiness``) with the command that builds it for real. Cached by the
+    Dockerfile and context digests: a re-render does not rebuild or re-run.
     """
     from helpers import sample
     from helpers.context_digest import context_digest, file_digest
@@ -588,8 +629,13 @@ def platforms(project: Project, variant: str = "phase3", fresh: bool = False) ->
             smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
 
     key = f"{file_digest(path)}:{context_digest(project.context_for(variant), path)}"
-    results = analysis_cache.cached(project.history, "platforms", key, ("engine/multiplatform.py",), run, fresh=fresh,
-                                    extra=" ".join(project.smoke or []))
+    extra = " ".join(project.smoke or [])
+    if build:
+        results = analysis_cache.cached(project.history, "platforms", key, PLATFORM_CODE, run, fresh=fresh, extra=extra)
+    else:
+        results = None if fresh else analysis_cache.lookup(project.history, "platforms", key, PLATFORM_CODE, extra)
+        if results is None:
+            return static_platforms(project, variant, path, args_for("amd64"))
     return pd.DataFrame([{"platform": r.platform, "architecture": r.arch or "-",
                           "how": "-" if r.skipped else ("emulated (QEMU)" if r.emulated else "native"),
                           "build (s)": None if r.seconds is None else round(r.seconds, 1),

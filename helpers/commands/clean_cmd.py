@@ -8,12 +8,31 @@ def run(args) -> int:
 
     removed = cleanup.clean(run_label=args.run, include_bases=args.include_bases)
     print(removed.summary())
+    if not args.run:
+        print(release_remembered_cache(args.history))
     return 0
+
+
+def release_remembered_cache(history: str | None) -> str:
+    """The build cache measurements left for their images, released now that the images are gone."""
+    from helpers import build_cache, store
+    from helpers.engine import connect
+    from helpers.paths import DEFAULT_HISTORY
+
+    with store.open_history(history or DEFAULT_HISTORY) as hist:
+        ids = hist.cache_records()
+        released = build_cache.release(connect.client(), ids)
+        gone = set(ids) - set(released.held)
+        hist.forget_cache_records(sorted(gone))
+    return (f"released {released.freed_bytes / 1e6:.0f} MB of build cache dockopt created "
+            f"({len(released.released)} records); {len(released.held)} still held by images or builds")
 
 
 def register(sub) -> None:
     parser = sub.add_parser("clean", help="remove only what dockopt created (labelled objects)")
     parser.add_argument("--run", metavar="LABEL", help="only objects of one run (its org.dockopt.run label)")
+    parser.add_argument("--history", help="the history file that remembers dockopt's build cache "
+                        "(default: reports/history.sqlite)")
     parser.add_argument("--include-bases", action="store_true",
                         help="also remove dockopt's Debian-built base images (slow to rebuild)")
     parser.set_defaults(func=run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -25,7 +26,7 @@ def params_from_args(args):
         repeats=args.repeats, fresh=args.fresh, base_image=args.base_image or "",
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
         smoke_command=args.smoke or "", code_file=args.code_file or "",
-        dependency_file=args.dependency_file or "",
+        dependency_file=args.dependency_file or "", emulated_platforms=args.platforms,
         build_args=run_options.as_lines(args.build_arg, "--build-arg"),
         run_env=run_options.as_lines(args.run_env, "--run-env"),
         run_args=run_options.as_words(args.run_arg),
@@ -37,15 +38,19 @@ def params_from_args(args):
 
 
 def run(args) -> int:
-    import sys
-
     from helpers.report.run import RenderInterrupted, render_report
 
     params = params_from_args(args)
     out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
+    phases = args.phases.split(",") if args.phases else None
+    warning = disk_check(params)
+    if warning:
+        print(warning, file=sys.stderr)
     try:
-        result = render_report(params, out, phases=args.phases.split(",") if args.phases else None,
-                               progress=not args.quiet)
+        if args.quiet or not sys.stderr.isatty():  # a log file or CI: papermill's cell counter only, or nothing
+            result = render_report(params, out, phases=phases, progress=not args.quiet)
+        else:
+            result = render_live(params, out, phases)
     except RenderInterrupted as exc:  # one line, no traceback: what stopped and what was kept
         print(f"dockopt: {exc.message}", file=sys.stderr)
         return 130
@@ -54,6 +59,40 @@ def run(args) -> int:
     for item in failed:
         print(f"  {item.phase.stem} failed: {item.error} (see {item.notebook})")
     return 1 if failed else 0
+
+
+def disk_check(params) -> str | None:
+    """Warn before a run when the engine's free disk is below what this project needed last time."""
+    from helpers import build_cache, store
+    from helpers.engine import connect
+    from helpers.errors import EngineUnavailable
+
+    files = [params.dockerfile] + [getattr(params, f"phase{n}_dockerfile") for n in (1, 2, 3)]
+    try:
+        free = build_cache.engine_free_bytes(connect.client())
+    except EngineUnavailable:
+        return None  # the notebooks say so, with the hint to start one
+    with store.open_history(params.history) as hist:
+        return build_cache.disk_warning(free, build_cache.needed_bytes(hist, [f for f in files if f]))
+
+
+def render_live(params, out: Path, phases):
+    """Render with live build progress: the kernel writes build events to a file this process draws."""
+    import os
+    import tempfile
+
+    from helpers import live_progress
+    from helpers.report.run import render_report
+
+    with tempfile.TemporaryDirectory(prefix="dockopt-progress-") as tmp:
+        events = Path(tmp) / "events.jsonl"
+        os.environ[live_progress.ENV] = str(events)
+        try:
+            with live_progress.Follower(events) as follower:
+                note = lambda text: follower.screen.handle({"t": "note", "text": text})  # noqa: E731
+                return render_report(params, out, phases=phases, progress=False, log=note)
+        finally:
+            os.environ.pop(live_progress.ENV, None)
 
 
 def register(sub) -> None:
@@ -75,6 +114,9 @@ def register(sub) -> None:
     parser.add_argument("--phase1", help="your phase-1 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase2", help="your phase-2 Dockerfile (default: derived by dockopt)")
     parser.add_argument("--phase3", help="your phase-3 Dockerfile (default: derived by dockopt)")
+    parser.add_argument("--platforms", action="store_true",
+                        help="also build and start phase 3 for linux/arm64 under QEMU (about 10 min on a 2-core "
+                             "host); without it arm64 is judged from the Dockerfile and an earlier build is reused")
     run_options.register(parser)
     parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     parser.set_defaults(func=run)

@@ -19,7 +19,8 @@ def _table(report) -> str:
                                      f"line {f.line}" if f.line else "") if x)
         lines.append(f"  {f.severity:8} {f.rule}  {f.message}" + (f"  [{where}]" if where else ""))
     for row in report.scanners.to_dict(orient="records"):
-        found = "" if row["vulnerabilities"] is None else f": {row['vulnerabilities']} found"
+        count = row["vulnerabilities"]
+        found = f": {count} found" if row["status"] == "scanned" and count is not None and count == count else ""
         lines.append(f"scanner {row['name']}: {row['status']}{found} ({row['reason']})")
     for check, why in report.not_run.items():
         lines.append(f"not run: {check}: {why}")

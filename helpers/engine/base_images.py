@@ -24,15 +24,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.engine import buildkit, connect, debian_packages
+from helpers.engine import buildkit, connect, debian_packages, docker_apt_config
 from helpers.engine.labels import RECIPE_LABEL, ours
 from helpers.errors import BaseImageError, DockoptError
 
 RECIPES = Path(__file__).parent / "recipes"
 SUITE = "bookworm"
-ROOTFS_TAG = "dockopt/debian:bookworm-minbase"
-PYTHON_TAG = "dockopt/python:3.11-bookworm"
-MINIMAL_TAG = "dockopt/python:3.11-bookworm-minimal"
+# DOCKOPT_BASE_PREFIX builds and tests a changed recipe under another repository prefix, beside the
+# bases other builds on this engine are using (e.g. ``dockopt-mybranch``); everyone else keeps ``dockopt``.
+PREFIX = os.environ.get("DOCKOPT_BASE_PREFIX") or "dockopt"
+ROOTFS_TAG = f"{PREFIX}/debian:bookworm-minbase"
+PYTHON_TAG = f"{PREFIX}/python:3.11-bookworm"
+MINIMAL_TAG = f"{PREFIX}/python:3.11-bookworm-minimal"
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 APT_SOURCES = (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/sources.list"))
 
@@ -123,7 +126,7 @@ def digest(*parts: bytes | str) -> str:
 
 
 def rootfs_recipe(arch: str) -> str:
-    return digest("debootstrap", "--variant=minbase", SUITE, arch, "strip:v1")
+    return digest("debootstrap", "--variant=minbase", SUITE, arch, "strip:v1", docker_apt_config.fingerprint())
 
 
 def image_recipe(dockerfile: Path, rootfs: str, certs: list[Path]) -> str:
@@ -181,12 +184,14 @@ def debootstrap_rootfs(target: Path, arch: str, mirror: str) -> None:
 
 
 def strip_rootfs(root: Path) -> None:
-    """Drop what debootstrap leaves behind that no image needs: downloaded .debs, apt lists, its log."""
+    """Drop what debootstrap leaves behind that no image needs (downloaded .debs, apt lists, its log)
+    and configure apt as Debian's official images do, so no later layer keeps apt's caches."""
     for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*", "var/cache/apt/*.bin"):
         for path in root.glob(pattern):
             if path.is_file():
                 path.unlink()
     shutil.rmtree(root / "debootstrap", ignore_errors=True)
+    docker_apt_config.write(root)
 
 
 def import_rootfs(root: Path, tag: str, recipe: str) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -130,8 +131,12 @@ def build(
     client: BuildKitClient | None = None,
     timeout_s: float = 3600,
     check: bool = True,
+    on_line=None,
 ) -> BuildResult:
-    """Run one BuildKit build with plain progress; time it from start to exit."""
+    """Run one BuildKit build with plain progress; time it from start to exit.
+
+    ``on_line`` receives each output line as it arrives (live progress); the log is kept whole.
+    """
     client = client or find_client()
     needs_loopback_registry(dockerfile)
     with tempfile.TemporaryDirectory(prefix="dockopt-iid-") as tmp:
@@ -150,15 +155,46 @@ def build(
             argv += ["--target", target]
         argv.append(str(context))
         start = time.perf_counter()
-        proc = subprocess.run(argv, env=client.env(), capture_output=True, text=True,
-                              timeout=timeout_s, stdin=subprocess.DEVNULL)
+        returncode, log = _run_streaming(argv, client.env(), timeout_s, on_line)
         seconds = time.perf_counter() - start
         image_id = iidfile.read_text().strip() if iidfile.exists() else None
-    result = BuildResult(tag, image_id, seconds, proc.stderr + proc.stdout, proc.returncode, argv)
+    result = BuildResult(tag, image_id, seconds, log, returncode, argv)
     if check and not result.ok:
         raise BuildFailed(
-            f"Building {dockerfile} (tag {tag}) failed with exit {proc.returncode}.",
+            f"Building {dockerfile} (tag {tag}) failed with exit {returncode}.",
             hint="the log tail below shows the failing step.",
             evidence=result.log_tail(),
         )
     return result
+
+
+def _run_streaming(argv: list[str], env: dict[str, str], timeout_s: float, on_line) -> tuple[int, str]:
+    """Run the client, handing each output line to ``on_line`` as it comes; (exit code, whole log).
+
+    stderr (where BuildKit writes its progress) and stdout are read as one stream. On timeout
+    the client is killed and ``subprocess.TimeoutExpired`` raised, as ``subprocess.run`` does.
+    """
+    lines: list[str] = []
+    timed_out = threading.Event()
+    with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          errors="replace", stdin=subprocess.DEVNULL) as proc:
+        def expire() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout_s, expire)
+        timer.start()
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if on_line is not None:
+                    on_line(line.rstrip("\n"))
+            proc.wait()
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            timer.cancel()
+    if timed_out.is_set():
+        raise subprocess.TimeoutExpired(argv, timeout_s, output="".join(lines))
+    return proc.returncode, "".join(lines)

@@ -12,6 +12,7 @@ pins leave out (a base pinned to an amd64-only digest cannot give an arm64 image
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,7 @@ def build_one(cli, context: Path, dockerfile: Path, platform: str, tag: str, *,
         return PlatformResult(**common, error=f"the engine records Architecture {image_arch}, not {arch}")
     if not smoke_command:
         return PlatformResult(**common, built=True)
-    log(f"smoke test of {tag}: {' '.join(smoke_command)}")
+    log(f"smoke test of {tag}: {shlex.join(smoke_command)}")
     passed, seconds, out = smoke(cli, result.image_id, platform, smoke_command, smoke_expect)
     return PlatformResult(**common, built=True, smoke_passed=passed, smoke_seconds=seconds,
                           error="" if passed else f"smoke command did not print {smoke_expect!r}\n{out}")

@@ -13,6 +13,7 @@ from helpers.lint.rules import (
     base_not_digest_pinned,
     base_tag_latest,
     build_tools_in_final_stage,
+    chown_after_copy,
     consecutive_runs,
     context_unreadable,
     dockerignore_missing,
@@ -29,6 +30,7 @@ from helpers.lint.rules import (
     single_stage_build,
     source_copied_before_install,
     syntax_directive,
+    unpinned_installer_upgrade,
     unpinned_manifest,
     unpinned_pip_install,
 )
@@ -57,11 +59,13 @@ RULES = [
     apt_lists_left,  # DO502
     apt_install_recommends,  # DO503
     model_files_baked_in,  # DO504
+    chown_after_copy,  # DO505
     # seed "Additional Best Practices"
     dockerignore_missing,  # DO601
     dockerignore_weak,  # DO602
     consecutive_runs,  # DO603
     unpinned_pip_install,  # DO604
+    unpinned_installer_upgrade,  # DO607
     unpinned_manifest,  # DO605
     no_healthcheck,  # DO606
 ]

@@ -40,10 +40,13 @@ def phase_rows(executed) -> str:
 def frame_table(frame: pd.DataFrame | None) -> str:
     if frame is None or frame.empty:
         return "<p>No summary yet: the summary notebook did not run or measured nothing.</p>"
+    from helpers.summary import basis_note
+
     body = frame.to_html(index=False, escape=True, border=0, na_rep="–")
     for verdict in ("met", "missed", "partly"):
         body = body.replace(f"<td>{verdict}</td>", f'<td class="verdict-{verdict}">{verdict}</td>')
-    return body
+    note = basis_note(frame)
+    return body + (f'\n<p class="meta">{e(note)}</p>' if note else "")
 
 
 def write_index(out_dir: Path, project: str, dockerfile: str, executed, summary: pd.DataFrame | None,

@@ -30,6 +30,7 @@ class ReportParams:
     name: str = "project"
     repeats: int = 3
     fresh: bool = False
+    emulated_platforms: bool = False
     base_image: str = ""
     history: str = ""
     smoke_command: str = ""

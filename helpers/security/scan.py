@@ -71,7 +71,9 @@ class SecurityReport:
                  "reason": self.os.reason or f"{self.os.packages_checked} packages vs {self.os.index_url} "
                  f"({self.os.index_date})", "vulnerabilities": self.os.count}]
         rows += [vars(s) for s in self.scanner_list]
-        return pd.DataFrame(rows, columns=["name", "status", "reason", "vulnerabilities"])
+        # object dtype: a scanner that did not run keeps None (pandas would turn it into NaN, which
+        # then printed as "skipped: nan found" and exported as invalid JSON)
+        return pd.DataFrame(rows, columns=["name", "status", "reason", "vulnerabilities"], dtype=object)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, worst first (every severity present, zeros included)."""

@@ -45,6 +45,9 @@ WEIGHTS: dict[str, Weight] = {
     "SEC014": Weight(4, 4, "a .git directory ships the source history (and sometimes credentials)"),
     "SEC015": Weight(1, 3, "build leftovers map the build for an attacker and weigh the image"),
     "SEC016": Weight(1, 20, "each installed package with a published Debian security fix is a known hole"),
+    "SEC017": Weight(0, 0, "a key inside an installed library's source or test fixtures (site-packages, dist-packages, "
+              "node_modules, a Python standard library; its .pyc too) is that library's code or test data, "
+              "not a credential: listed with its path, not scored, never grades F"),
 }
 
 
@@ -82,6 +85,10 @@ def render_doc() -> str:
         "Every image starts at 100 points. Each rule deducts its points per finding, up to its cap.",
         "Grades: " + ", ".join(f"{letter} >= {floor}" for floor, letter in GRADES[:-1]) + ", F below.",
         f"Any critical finding (a secret in any layer) grades {CRITICAL_GRADE} whatever the points.",
+        "Key material inside an installed library's tree (its source, `tests/` fixtures or `.pyc`) is",
+        "not a credential of the image: it is SEC017 (info, 0 points) with its path; the same key in the",
+        "app's directory, a home, /etc or /root is SEC007 (critical). A build secret the caller supplied",
+        "is critical wherever it is found.",
         "A check that could not run (no Dockerfile, no engine, no index) deducts nothing and is",
         "reported as not scanned, never as clean.",
         "",

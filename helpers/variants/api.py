@@ -10,7 +10,7 @@ from helpers.dockerfile import parse_text
 from helpers.engine.containers import RunOptions
 from helpers.engine.ships import ShipCheck
 from helpers.errors import DockoptError
-from helpers.variants import phases
+from helpers.variants import phases, venvs
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Outcome, Project
 
@@ -150,7 +150,9 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
         ws.place({"Dockerfile.original": dockerfile.read_text()})
         original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, check, log)
         if original.image_id:
-            project.freeze = verify.freeze(original.image_id)
+            python = venvs.interpreter(Doc.from_text(dockerfile.read_text()))
+            project.freeze = verify.freeze(original.image_id, python)
+            project.extra["freeze_python"] = python
         project.extra.update(start_evidence(original))
         project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
         results = generate(project, out_dir)

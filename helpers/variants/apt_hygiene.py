@@ -19,8 +19,8 @@ APT = {"apt-get", "apt"}
 OTHER_MANAGERS = {"apk", "dnf", "yum", "microdnf", "zypper"}
 CLEANUP = re.compile(r"^(rm -r?f?r?f? (/var/lib/apt/lists/\*?|/var/cache/apt/\S*)( /var/\S+)*|apt-get clean|"
                      r"apt-get (-y )?autoremove( -y)?)$")
-# apt-get clean too: a debootstrap-made base (dockopt's) has no docker-clean hook, so the
-# downloaded .debs would otherwise stay in the layer.
+# apt-get clean too: a base without Debian's docker-clean hook (any debootstrap-made one; dockopt's
+# own bases carry it, helpers.engine.docker_apt_config) would otherwise keep the downloaded .debs.
 CLEANUP_COMMANDS = ["apt-get clean", "rm -rf /var/lib/apt/lists/*"]
 
 

@@ -26,6 +26,7 @@ class Step:
     text: str  # the instruction as written (one line), used when nothing structured changed
     json: bool = False
     commands: list[str] | None = None  # RUN only: the ``&&``-joined commands, when splittable
+    comment: list[str] = field(default_factory=list)  # lines written as ``# ...`` just above it (why it is there)
 
     @classmethod
     def from_instruction(cls, ins: Instruction) -> "Step":
@@ -76,6 +77,10 @@ class Step:
         return list(zip(self.value[::2], self.value[1::2])) if self.cmd == "ENV" else []
 
     def render(self) -> str:
+        above = "".join(f"# {line}\n" for line in self.comment)
+        return above + self._render()
+
+    def _render(self) -> str:
         if self.cmd == "RUN" and not self.json:
             head = "RUN " + "".join(f"{flag} \\\n    " for flag in self.flags)
             if self.commands is not None:

@@ -2,8 +2,11 @@
 
 In order of preference: the command the caller gives; the project's own health module
 (``<package>/health.py`` run as ``python -m <package>.health``); a TCP connect to the port the
-image EXPOSEs (the server accepts connections); and last a process-alive check, which only
-says PID 1 exists, so the outcome says plainly that it is the weakest kind.
+image EXPOSEs (the server accepts connections). With none of these there is nothing a check
+could ask: a process-alive probe such as ``kill -0 1`` succeeds for as long as the container
+exists (PID 1 gone means the container stopped), so it can never report unhealthy. That case
+is skipped with the reason; whether the main process keeps running is judged when the image is
+started, not by a HEALTHCHECK.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import shlex
 
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
+from helpers.variants.venvs import interpreter
 
 NAME = "healthcheck"
 FIXES = ("DO606",)
@@ -39,17 +43,21 @@ def exposed_port(doc: Doc) -> str | None:
 
 
 def choose(doc: Doc, project: Project) -> tuple[list[str], str]:
+    """The health command and why it was chosen; Skip when no command that can fail is known."""
     if project.healthcheck:
         return shlex.split(project.healthcheck), "the command given"
+    # the app's own interpreter: a virtualenv's python need not be on PATH, nor `python` exist in a minimal base
+    python = interpreter(doc)
     module = health_module(project)
     if module:
-        return ["python", "-m", module], f"the project's own health module ({module})"
+        return [python, "-m", module], f"the project's own health module ({module})"
     port = exposed_port(doc)
     if port:
         probe = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"
-        return ["python", "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
-    return (["sh", "-c", "kill -0 1"],
-            "process-alive only (no health module, no EXPOSEd port, none given): says PID 1 exists, not that it works")
+        return [python, "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
+    raise Skip("no health command given, no health module and no EXPOSEd port: a process-alive check "
+               "(`kill -0 1`) cannot fail while the container runs, so no HEALTHCHECK is written "
+               "(give one with --healthcheck)")
 
 
 def apply(doc: Doc, project: Project) -> str:

@@ -11,8 +11,9 @@ import re
 
 from helpers.engine.base_images import MINIMAL_TAG, PYTHON_TAG
 from helpers.variants.doc import Doc, Step
-from helpers.variants.python_installs import VENV, installs_python
+from helpers.variants.python_installs import installs_python
 from helpers.variants.transform import Project, Skip
+from helpers.variants.venvs import copied_venvs, lineage, made_by
 
 NAME = "minimal_base"
 FIXES = ()
@@ -29,8 +30,10 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip(f"the final stage is built FROM the stage {base}")
     if any(installs_python(s) for s in final.steps):
         raise Skip("the final stage installs Python packages, which needs pip")
-    if not any(s.copy_from and s.sources == [VENV] for s in final.steps):
-        raise Skip("the final stage does not receive a virtualenv, so it needs the base's own site-packages")
+    venvs = [v for s in lineage(doc, final) for v in copied_venvs(doc, s)]
+    if not venvs:
+        raise Skip("the final stage copies no virtualenv from another stage, so it needs the base's own "
+                   "site-packages")
     minimal = MINIMAL.get(base)
     if minimal is None:
         slim = re.match(r"^(?:docker\.io/)?(?:library/)?python:(3\.\d+)", base)
@@ -41,4 +44,13 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip(f"no minimal counterpart known for {base}")
     doc.preamble.append(Step.parse(f"ARG {ARG_NAME}={minimal}"))
     final.set_from("${%s}" % ARG_NAME)
+    makers = {made_by(doc, v) for v in venvs}
+    if "python" in makers:
+        # `python -m venv` links bin/python to /usr/bin/python (python-is-python3), which the minimal base lacks
+        link = Step.run(["ln -s python3 /usr/bin/python"])
+        link.comment = [f"the virtualenv {', '.join(venvs)} links its python to /usr/bin/python (made by "
+                        "`python -m venv`); the minimal base only has python3"]
+        final.steps.insert(0, link)
+        return (f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}; "
+                "/usr/bin/python linked for the virtualenv")
     return f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}"

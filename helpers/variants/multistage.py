@@ -91,7 +91,8 @@ def apply(doc: Doc, project: Project) -> str:
     builder_steps = [s for s in build_part[:at] if s.cmd not in METADATA]
     builder_steps += [Step.parse(venv_env), Step.run([f"python3 -m venv {VENV}"])]
     builder_steps += [s for s in build_part[at:] if s.cmd not in METADATA]
-    if not uses_uv and builder_steps[-1].cmd == "RUN" and builder_steps[-1].commands:
+    pip_dropped = not uses_uv and builder_steps[-1].cmd == "RUN" and bool(builder_steps[-1].commands)
+    if pip_dropped:
         # uv sync keeps the venv exact (no pip); elsewhere pip is needed to build, never to run
         builder_steps[-1].commands = builder_steps[-1].commands + [DROP_PIP]
     workdir = stage.workdir_at(last + 1)
@@ -116,7 +117,8 @@ def apply(doc: Doc, project: Project) -> str:
     doc.stages = [builder, final]
     doc.notes["multistage"] = "pkg" if uses_pkg else "venv"
     moved = f"{VENV}" + (f" and {PKG}" if uses_pkg else "")
-    return f"builder stage installs into {moved} (pip removed after); runtime stage receives them and the app files"
+    after = " (pip removed after)" if pip_dropped else ""
+    return f"builder stage installs into {moved}{after}; runtime stage receives them and the app files"
 
 
 def package_source(copy: Step, build_part: list[Step]) -> bool:

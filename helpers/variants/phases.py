@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import difflib
 
-from helpers.variants import (apt_hygiene, cache_mounts, dedupe_copy, digest_pin, dockerignore, drop_build_tools,
-                              healthcheck, minimal_base, multistage, non_root, pin_deps, reorder_deps)
+from helpers.variants import (apt_hygiene, cache_mounts, copy_chown, dedupe_copy, digest_pin, dockerignore,
+                              drop_build_tools, healthcheck, minimal_base, multistage, non_root, pin_deps, reorder_deps)
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Outcome, Project, Skip
 from helpers.variants.validate import problems
 
 PHASES = {
-    "phase1": (dockerignore, apt_hygiene, reorder_deps, multistage, drop_build_tools, dedupe_copy),
+    # copy_chown with dedupe_copy: both remove bytes the image stores twice (seed issue 5, image size), a
+    # phase-1 concern; it also must precede phase 2's non_root, which skips an image that already has a USER.
+    "phase1": (dockerignore, apt_hygiene, reorder_deps, multistage, drop_build_tools, dedupe_copy, copy_chown),
     "phase2": (cache_mounts, non_root, pin_deps, healthcheck),
     "phase3": (minimal_base, digest_pin),
 }

@@ -1,7 +1,8 @@
 """Copy the dependency manifests and install dependencies before any source is copied.
 
 BuildKit reuses a layer only while every layer before it is unchanged, so an install that
-follows ``COPY src/`` re-runs on every code edit. The install is split in two: dependencies,
+follows ``COPY src/`` re-runs on every code edit (``pip wheel`` of the dependencies counts as an
+install: it downloads and builds them the same way). The install is split in two: dependencies,
 read from the manifests alone (requirements files, PEP 621 ``[project].dependencies``,
 ``uv.lock``, ``poetry.lock``), go before the source; the project's own package (``--no-deps``)
 stays after it. Dependencies declared in ``setup.py`` cannot be read without running it: skip.
@@ -13,7 +14,7 @@ import posixpath
 import re
 
 from helpers.lint.knowledge import is_manifest
-from helpers.lint.shell import pip_install, program, simple_commands
+from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
 from helpers.variants.doc import Doc, Stage, Step, replace_word
 from helpers.variants.transform import Project, Skip
 
@@ -61,7 +62,8 @@ def replace_token(command: str, old: str, new: list[str]) -> str:
 
 def split_pip(command: str, project: Project) -> Split | None:
     argv = simple_commands(command)
-    call = pip_install(argv[0]) if len(argv) == 1 else None
+    # `pip wheel -r` resolves and downloads the dependencies exactly as an install does
+    call = (pip_install(argv[0]) or pip_wheel(argv[0])) if len(argv) == 1 else None
     if call is None:
         return None
     manifests = [m for f in call.requirement_files + call.constraint_files for m in nested_requirement_files(project, f)]

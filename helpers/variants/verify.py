@@ -15,9 +15,9 @@ from pathlib import Path
 
 from helpers.engine import buildkit, connect, containers
 
-FREEZE = ["python", "-m", "pip", "freeze", "--all"]
-# Fallback where pip is absent (a minimal runtime): what importlib.metadata sees is what is installed.
-METADATA_FREEZE = ["python", "-c", "import importlib.metadata as m; "
+FREEZE = ["-m", "pip", "freeze", "--all"]
+# Fallback where pip is absent (a minimal runtime, a uv or pip-less venv): what importlib.metadata sees is installed.
+METADATA_FREEZE = ["-c", "import importlib.metadata as m; "
                    "print('\\n'.join(sorted({d.metadata['Name'] + '==' + d.version for d in m.distributions()})))"]
 
 
@@ -56,8 +56,18 @@ class Workspace:
         self.close()
 
 
-def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None):
-    return buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False)
+def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None,
+          label: str | None = None):
+    """Build one generated Dockerfile in the workspace, drawing live progress where a terminal shows it."""
+    from helpers import live_progress
+
+    live = live_progress.reporter()
+    shown = label or f"{tag.rsplit(':', 1)[-1]}: build"
+    live.start(shown)
+    result = buildkit.build(workspace.root, workspace.root / dockerfile_name, tag, build_args=build_args, check=False,
+                            on_line=live.line if live.active else None)
+    live.done(shown, result.seconds, result.ok)
+    return result
 
 
 def run(image_id: str, command: list[str], timeout_s: float = 300,
@@ -76,11 +86,16 @@ def smoke(image_id: str, command: str | list[str], expect: str | None,
     return Smoke(ok, result.output.strip()[-2000:], result.shown)
 
 
-def freeze(image_id: str) -> list[str]:
-    """What Python distributions the image holds, as pip freeze lines."""
-    code, output = run(image_id, FREEZE)
+def freeze(image_id: str, python: str = "python") -> list[str]:
+    """What Python distributions ``python`` in the image sees, as pip freeze lines.
+
+    ``python`` is the interpreter the app runs with (``helpers.variants.venvs.interpreter``: the
+    virtualenv's, else the one on the image's PATH), so the pins are those of the environment
+    the app uses, never of a system interpreter beside it.
+    """
+    code, output = run(image_id, [python, *FREEZE])
     if code != 0:
-        code, output = run(image_id, METADATA_FREEZE)
+        code, output = run(image_id, [python, *METADATA_FREEZE])
     return output.splitlines() if code == 0 else []
 
 

@@ -68,3 +68,31 @@ def test_pin_gives_a_digest_the_engine_can_build_from(base_images, docker_client
     (tmp_path / "Dockerfile").write_text(f"FROM {ref}\nRUN true\n")
     result = buildkit.build(tmp_path, tmp_path / "Dockerfile", "dockopt-test/pin-probe:1")
     docker_client.images.remove(result.image_id, force=True)
+
+
+# What apt leaves in /var/cache/apt: downloaded packages and its binary caches (pkgcache.bin...).
+APT_CACHE_FILES = "find /var/cache/apt -type f \\( -name '*.deb' -o -name '*.bin' \\)"
+
+
+@pytest.mark.parametrize("which", ["rootfs", "python", "minimal"])
+def test_bases_keep_no_apt_cache_and_carry_debian_docker_clean(which, base_images, docker_client):
+    tag = base_images[which].tag
+    out = docker_client.containers.run(
+        tag, ["sh", "-c", f"{APT_CACHE_FILES}; echo CONFIG:; ls /etc/apt/apt.conf.d; cat /etc/apt/apt.conf.d/docker-clean"],
+        remove=True, labels={LABEL: "true"}).decode()
+    cache, out = out.split("CONFIG:", 1)
+    assert cache.strip() == "", f"{tag} keeps apt caches: {cache}"
+    for name in ("docker-clean", "docker-no-languages", "docker-gzip-indexes", "docker-autoremove-suggests"):
+        assert name in out
+    assert 'Dir::Cache::pkgcache "";' in out
+
+
+def test_apt_install_on_the_python_base_leaves_no_cache_like_the_official_images(base_images, docker_client):
+    """A user's `apt-get update && apt-get install` without any cleanup keeps no package cache."""
+    out = docker_client.containers.run(
+        provision.PYTHON_TAG,
+        ["sh", "-c", "apt-get update -qq && apt-get install -y -qq --no-install-recommends file >/dev/null "
+                     f"&& command -v file && echo CACHE: && {APT_CACHE_FILES}"],
+        remove=True, labels={LABEL: "true"}).decode()
+    assert "/usr/bin/file" in out
+    assert out.split("CACHE:", 1)[1].strip() == "", out

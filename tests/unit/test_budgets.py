@@ -54,6 +54,25 @@ def test_phase2_budget_checks_cache_mounts_and_that_the_install_reran():
     assert "FAIL  phase2_unpinned_findings: 1 == 0" in text
 
 
+@pytest.mark.parametrize("op, value, limit, line", [
+    ("<=", 1.0006, 1.0, "FAIL  k: 1.001 <= 1"),  # once "FAIL 1 <= 1": the rounded value was printed
+    ("<=", 1.00004, 1, "FAIL  k: 1.00004 <= 1"),
+    ("<=", 0.99996, 1.0, "PASS  k: 0.99996 <= 1"),
+    ("<=", 1.0, 1.0, "PASS  k: 1 <= 1"),
+    ("<=", 0.7234, 0.5, "FAIL  k: 0.723 <= 0.5"),
+    (">=", 9.9996, 10, "FAIL  k: 9.9996 >= 10"),
+])
+def test_a_budget_compares_the_exact_value_and_never_prints_it_equal_to_a_limit_it_fails(op, value, limit, line):
+    assert Budget("k", op, limit, "why").evaluate(value).line() == f"{line}  (why)"
+
+
+def test_phase_ratios_are_not_rounded_before_the_comparison():
+    from helpers import phase_budgets
+
+    assert phase_budgets._ratio(1_000_600, 1_000_000) == pytest.approx(1.0006)
+    assert Budget("r", "<=", 1.0, "").evaluate(phase_budgets._ratio(1_000_400, 1_000_000)).state == "FAIL"
+
+
 def test_a_variant_that_does_not_start_as_it_ships_breaks_its_budget():
     from helpers import phase_budgets
 

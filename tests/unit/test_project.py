@@ -123,3 +123,43 @@ def test_without_a_report_folder_derived_files_go_to_a_dockopt_temporary_folder(
 
     gc.collect()
     assert not folder.exists()  # removed with the Project
+
+
+def _derived_project(tmp_path, monkeypatch):
+    """A user project whose phases dockopt derives; phase 2 and 3 bring a constraints file, phase 1 none."""
+    import helpers.variants as variants
+    from helpers.variants import VariantResult
+
+    ctx = tmp_path / "ctx"
+    (ctx / "app").mkdir(parents=True)
+    (ctx / "app" / "main.py").write_text("print(1)\n" * 50)
+    (ctx / "requirements.txt").write_text("flask\n")
+    (ctx / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /app\n")
+
+    def fake_derive(context, dockerfile, out_dir, **kwargs):
+        out_dir.mkdir(parents=True)
+        constraints = out_dir / "constraints.txt"
+        constraints.write_text("flask==3.0.0\n" * 100)
+        results = [VariantResult("original", dockerfile, dockerfile.read_text())]
+        for phase, files in (("phase1", []), ("phase2", [constraints]), ("phase3", [constraints])):
+            path = out_dir / f"Dockerfile.{phase}"
+            path.write_text("FROM python:3.11-slim\nCOPY . /app\n")
+            results.append(VariantResult(phase, path, path.read_text(), files=list(files)))
+        return results
+
+    monkeypatch.setattr(variants, "derive_variants", fake_derive)
+    return Project.from_parameters(context=str(ctx), history=str(tmp_path / "h" / "history.sqlite"))
+
+
+def test_dockopt_files_count_only_for_the_variants_that_send_them(tmp_path, monkeypatch):
+    from helpers.study import context_sizes
+
+    project = _derived_project(tmp_path, monkeypatch)
+    frame = context_sizes(project, ["original", "phase1", "phase2", "phase3"]).set_index("variant")
+    assert project.not_sent("phase1") == {"constraints.txt"} and project.not_sent("phase2") == set()
+    assert project.not_sent("original") == set()
+    constraints = len("flask==3.0.0\n" * 100)
+    assert frame.loc["phase1", "bytes"] == frame.loc["original", "bytes"]  # once original + constraints
+    assert frame.loc["phase1", "files"] == frame.loc["original", "files"]
+    assert frame.loc["phase2", "bytes"] == frame.loc["original", "bytes"] + constraints
+    assert frame.loc["phase3", "bytes"] == frame.loc["phase2", "bytes"]

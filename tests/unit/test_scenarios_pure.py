@@ -36,30 +36,3 @@ def test_image_tags_are_ours_and_valid():
     t = scenarios.Target("Phase 1!", "/x/My Project", "/x/My Project/Dockerfile")
     assert re.fullmatch(r"dockopt-build/my-project-[0-9a-f]{8}:Phase-1-", t.image_tag())
 
-
-class BusyEngine:
-    """An engine that refuses ``busy`` disk-usage queries first, as Docker does while another one runs."""
-
-    def __init__(self, busy: int, error: str = scenarios.DF_BUSY):
-        self.busy, self.error, self.calls = busy, error, 0
-
-    def df(self):
-        import docker.errors
-
-        self.calls += 1
-        if self.calls <= self.busy:
-            raise docker.errors.APIError(f'500 Server Error: Internal Server Error ("{self.error}")')
-        return {"BuildCache": [{"ID": "m1", "Type": "exec.cachemount", "Description": "cached mount /root/.cache"},
-                               {"ID": "l1", "Type": "regular", "Description": "layer"}]}
-
-
-def test_cache_mounts_wait_while_another_disk_usage_query_runs(monkeypatch):
-    import docker.errors
-
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    engine = BusyEngine(busy=3)
-    assert scenarios.list_cache_mounts(engine) == {"m1": "cached mount /root/.cache"} and engine.calls == 4
-    with pytest.raises(docker.errors.APIError):
-        scenarios.list_cache_mounts(BusyEngine(busy=1, error="something else"))
-    with pytest.raises(docker.errors.APIError):
-        scenarios.list_cache_mounts(BusyEngine(busy=5), attempts=3)

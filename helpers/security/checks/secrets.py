@@ -6,6 +6,13 @@ image. Files are read when their name says "credential" (keys, ``.env``, ``.netr
 when they are small text outside the trees Debian packages own (``/usr/lib``, ``/usr/share``,
 ...). Patterns: PEM private keys, AWS access key ids, GitHub tokens, ``*_TOKEN=``/``*_SECRET=``
 assignments, and any build-secret value the caller supplies.
+
+Key material inside an installed library (``site-packages``/``dist-packages``/``node_modules``
+or a Python standard library tree, its ``tests/`` fixtures and ``.pyc`` files included) is the
+library's source or test data: ``cryptography``'s ``ssh.py`` holds the PEM markers it parses,
+and test suites ship throw-away keys. It is listed as info with its path (SEC017), never as a
+leaked credential. A key anywhere else (the app's directory, a home, /etc, /root) stays
+critical, and a build secret the caller supplied is critical wherever it is found.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from helpers.imagefs import FILE, Entry
 from helpers.security.finding import Finding, Rule
 
 RULE = Rule("SEC007", "secret", "critical", "A private key, token or credential is stored in the image.")
+LIBRARY_RULE = Rule("SEC017", "library-key-material", "info",
+                    "Key material inside an installed library's source or test fixtures (not this image's "
+                    "credential).")
 DOTENV_RULE = Rule("SEC008", "dotenv-file", "high", "A .env file is stored in the image (often holds credentials).")
 
 MAX_SCAN_BYTES = 1 << 20  # larger files are data (weights, archives), not configuration
@@ -33,6 +43,9 @@ PATTERNS = (  # (what, regex over bytes)
     ("token/secret assignment",
      re.compile(rb"(?m)^\s*(?:export\s+)?[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|API_KEY)[A-Z0-9_]*=(?![\s$'\"{]*$)(?!\$)[^\s]{6,}")),
 )
+# Trees that hold installed libraries; anything below them belongs to a distribution, not to the app.
+LIBRARY_TREE = re.compile(r"/(site-packages|dist-packages|node_modules)/|/lib/python\d+(\.\d+)?/")
+SUPPLIED = "supplied build secret"
 ENV_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)", re.I)
 
 
@@ -54,8 +67,34 @@ def worth_reading(entry: Entry) -> bool:
 def matches(data: bytes, secrets: tuple[str, ...] = ()) -> list[str]:
     """What in ``data`` looks like a secret (names of patterns, never the values themselves)."""
     hits = [what for what, pattern in PATTERNS if pattern.search(data)]
-    hits += ["supplied build secret" for value in secrets if value and value.encode() in data]
+    hits += [SUPPLIED for value in secrets if value and value.encode() in data]
     return hits
+
+
+def in_library(path: str) -> bool:
+    """Whether ``path`` lies inside an installed library's tree (its source, tests and .pyc alike)."""
+    return bool(LIBRARY_TREE.search(path))
+
+
+def file_finding(path: str, hits: list[str], layer: int, line: int | None, where: str, evidence: str,
+                 hidden: bool) -> list[Finding]:
+    """The finding(s) for secret-looking ``hits`` in one stored file.
+
+    Inside a library tree the pattern hits are that library's key material (info, SEC017); a
+    supplied build secret is critical wherever it is.
+    """
+    library = [h for h in hits if h != SUPPLIED] if in_library(path) else []
+    leaked = [h for h in hits if h not in library]
+    found = []
+    if leaked:
+        found.append(Finding(RULE.id, RULE.severity, f"{', '.join(leaked)} in {path} ({where}).", path=path,
+                             layer=layer, line=line, evidence=evidence, deleted_later=hidden))
+    if library:
+        found.append(Finding(LIBRARY_RULE.id, LIBRARY_RULE.severity,
+                             f"{', '.join(library)} in {path}: part of an installed library's source or test "
+                             f"fixtures, not a credential of this image ({where}).", path=path, layer=layer,
+                             line=line, evidence=evidence, deleted_later=hidden))
+    return found
 
 
 def redact(value: str) -> str:
@@ -100,9 +139,9 @@ def check(facts) -> list[Finding]:
                                  deleted_later=hidden))
         hits = matches(entry.data or b"", facts.secrets)
         if hits:
-            found.append(Finding(RULE.id, RULE.severity, f"{', '.join(hits)} in {entry.path} ({where}).",
-                                 path=entry.path, layer=layer.index, line=line,
-                                 evidence=f"{entry.size} bytes, mode {entry.mode & 0o7777:04o}", deleted_later=hidden))
+            found += file_finding(entry.path, hits, layer.index, line, where,
+                                  f"{entry.size} bytes, mode {entry.mode & 0o7777:04o}", hidden)
     return found
 
-RULES = (RULE, DOTENV_RULE)
+
+RULES = (RULE, DOTENV_RULE, LIBRARY_RULE)

@@ -33,6 +33,21 @@ CMD ["sleep", "infinity"]
 """
 
 
+# Key material as libraries ship it: cryptography's ssh.py (PEM markers it parses), its .pyc, and a
+# distribution's test fixture key. Then the same kind of key shipped as the app's credential.
+SITE = "/usr/local/lib/python3.11/site-packages"
+SSH_PY = f"{SITE}/cryptography/hazmat/primitives/serialization/ssh.py"
+SSH_PYC = f"{SITE}/cryptography/hazmat/primitives/serialization/__pycache__/ssh.cpython-311.pyc"
+FIXTURE_KEY = f"{SITE}/aiohttp/tests/sample.key"
+PEM = 'K=PRIVATE && printf -- "-----BEGIN OPENSSH $K KEY-----\\nZmFrZQ==\\n-----END OPENSSH $K KEY-----\\n"'
+LIBRARY_KEYS = f"""FROM {BASE}
+RUN mkdir -p {SSH_PYC.rsplit("/", 1)[0]} {FIXTURE_KEY.rsplit("/", 1)[0]} \\
+ && {PEM} > {SSH_PY} && cp {SSH_PY} {SSH_PYC} && {PEM} > {FIXTURE_KEY}
+CMD ["sleep", "infinity"]
+"""
+APP_KEY = LIBRARY_KEYS.replace('CMD ["sleep"', f'RUN mkdir -p /app && {PEM} > /app/deploy_key\nCMD ["sleep"')
+
+
 def build(tmp_path_factory, name: str, dockerfile: str) -> tuple[str, str]:
     from helpers.engine import buildkit
 
@@ -67,6 +82,28 @@ def clean(tmp_path_factory):
     tag, dockerfile = build(tmp_path_factory, "planted-clean", CLEAN)
     try:
         yield scan_image(tag, dockerfile=dockerfile, secrets=(BUILD_SECRET,))
+    finally:
+        remove(tag)
+
+
+@pytest.fixture(scope="session")
+def library_keys(tmp_path_factory):
+    from helpers.security.scan import scan_image
+
+    tag, dockerfile = build(tmp_path_factory, "planted-library-keys", LIBRARY_KEYS)
+    try:
+        yield scan_image(tag, dockerfile=dockerfile, index=None)
+    finally:
+        remove(tag)
+
+
+@pytest.fixture(scope="session")
+def app_key(tmp_path_factory):
+    from helpers.security.scan import scan_image
+
+    tag, dockerfile = build(tmp_path_factory, "planted-app-key", APP_KEY)
+    try:
+        yield scan_image(tag, dockerfile=dockerfile, index=None)
     finally:
         remove(tag)
 
@@ -115,3 +152,18 @@ def test_clean_image_os_packages_are_scanned_against_debian_security(clean):
     assert clean.os.scanned, clean.os.reason
     assert clean.os.count == len(clean.os_fixes) and clean.os.packages_checked > 50
     assert any(c["purl"].startswith("pkg:deb/debian/dpkg@") for c in clean.sbom["components"])
+
+
+def test_key_material_inside_a_library_is_info_with_its_path(library_keys):
+    assert rows(library_keys, "SEC007").empty, rows(library_keys, "SEC007")
+    info = rows(library_keys, "SEC017")
+    assert set(info["path"]) == {SSH_PY, SSH_PYC, FIXTURE_KEY}
+    assert set(info["severity"]) == {"info"} and all(p in m for p, m in zip(info["path"], info["message"]))
+    assert library_keys.grade != "F" and library_keys.counts()["critical"] == 0
+
+
+def test_a_real_key_in_the_app_directory_stays_critical(app_key):
+    [key] = rows(app_key, "SEC007").to_dict(orient="records")
+    assert key["path"] == "/app/deploy_key" and key["severity"] == "critical" and "private key" in key["message"]
+    assert app_key.grade == "F"
+    assert set(rows(app_key, "SEC017")["path"]) == {SSH_PY, SSH_PYC, FIXTURE_KEY}

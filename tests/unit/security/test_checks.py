@@ -140,3 +140,67 @@ def test_healthcheck_ports_and_build_material(planted_facts):
     assert ca.severity == "info" and "not a secret" in ca.message
     planted_facts.config["config"]["Healthcheck"] = {"Test": ["CMD", "true"]}
     assert healthcheck.check(planted_facts) == []
+
+
+@pytest.mark.parametrize("path, library", [
+    ("/usr/local/lib/python3.11/site-packages/cryptography/hazmat/primitives/serialization/ssh.py", True),
+    ("/usr/local/lib/python3.11/site-packages/cryptography/hazmat/primitives/serialization/__pycache__/"
+     "ssh.cpython-311.pyc", True),
+    ("/opt/venv/lib/python3.11/site-packages/httpx/tests/fixtures/server.key", True),
+    ("/usr/lib/python3/dist-packages/certifi/tests/key.pem", True),
+    ("/app/node_modules/ssh2/test/fixtures/id_rsa", True),
+    ("/usr/local/lib/python3.11/test/keycert.pem", True),
+    ("/app/id_rsa", False),
+    ("/app/tests/fixtures/server.key", False),  # the app's own tree: its key ships with it
+    ("/root/.ssh/id_ed25519", False),
+    ("/home/app/.ssh/id_rsa", False),
+    ("/etc/ssl/private/server.key", False),
+])
+def test_library_trees(path, library):
+    assert secrets.in_library(path) is library
+
+
+PEM = b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+def _facts_with(files: dict[str, bytes], supplied: tuple[str, ...] = ()):
+    """Synthesised facts: one layer holding ``files`` (as the image walk yields them)."""
+    from types import SimpleNamespace
+
+    from helpers.imagefs import FILE, Entry
+
+    layer = SimpleNamespace(index=0)
+    entries = [Entry(path, FILE, len(data), 0o644, 0, 0, data=data) for path, data in files.items()]
+    image = SimpleNamespace(history=[], walk=lambda want=None: [(layer, e) for e in entries if not want or want(e)])
+    final = {path: SimpleNamespace(layer=0) for path in files}
+    return SimpleNamespace(container_config={}, image=image, secrets=supplied, final=final,
+                           final_stage_line=lambda keyword: None, layer_line=lambda index: 3)
+
+
+def test_library_key_material_is_info_with_its_path_and_does_not_grade_f():
+    from helpers.security.score import score
+
+    ssh_py = "/usr/local/lib/python3.11/site-packages/cryptography/hazmat/primitives/serialization/ssh.py"
+    pyc = ssh_py.replace("ssh.py", "__pycache__/ssh.cpython-311.pyc")
+    fixture = "/usr/local/lib/python3.11/site-packages/aiohttp/tests/sample.key"
+    found = secrets.check(_facts_with({ssh_py: b"_SK_START = " + PEM, pyc: b"\x00" + PEM, fixture: PEM}))
+    assert {(f.rule, f.severity, f.path) for f in found} == {
+        ("SEC017", "info", ssh_py), ("SEC017", "info", pyc), ("SEC017", "info", fixture)}
+    assert all("installed library" in f.message and f.path in f.message for f in found)
+    points, grade, _ = score(found)
+    assert (points, grade) == (100, "A")
+
+
+@pytest.mark.parametrize("path", ["/app/deploy_key.pem", "/root/.ssh/id_rsa", "/etc/app/server.key",
+                                  "/home/app/.ssh/id_ed25519"])
+def test_a_key_that_ships_as_a_credential_stays_critical(path):
+    [finding] = secrets.check(_facts_with({path: PEM}))
+    assert (finding.rule, finding.severity) == ("SEC007", "critical")
+
+
+def test_a_supplied_build_secret_is_critical_even_inside_a_library():
+    path = "/usr/local/lib/python3.11/site-packages/pkg/config.py"
+    found = secrets.check(_facts_with({path: b"x = 's3cr3t-value-9'\n" + PEM}, supplied=("s3cr3t-value-9",)))
+    assert {(f.rule, f.severity) for f in found} == {("SEC007", "critical"), ("SEC017", "info")}
+    [leak] = [f for f in found if f.rule == "SEC007"]
+    assert "supplied build secret" in leak.message and "private key" not in leak.message

@@ -117,3 +117,17 @@ def test_cli_scans_a_tarball_as_sarif_and_writes_the_sbom(planted_tar, tmp_path,
     assert code == 1  # the planted image scores below 50
     assert log["runs"][0]["results"] and json.loads(sbom.read_text())["bomFormat"] == "CycloneDX"
     assert not any(r["ruleId"] == "SEC016" for r in log["runs"][0]["results"])  # index not fetched: no claim
+
+
+def test_a_scanner_that_did_not_run_never_reads_nan(planted_report):
+    """Mixed counts and None once became NaN in the scanners frame: "skipped: nan found"."""
+    from helpers.commands.scan_cmd import _table
+
+    skipped = planted_report.scanners[planted_report.scanners["status"] != "scanned"]
+    assert len(skipped) and all(v is None for v in skipped["vulnerabilities"])
+    table = _table(planted_report)
+    scanner_lines = [line for line in table.splitlines() if line.startswith("scanner ")]
+    assert scanner_lines and not any("nan" in line.lower() for line in scanner_lines), table
+    assert "scanner debian-security-index: scanned: 6 found" in table
+    exported = json.loads(export.to_json(planted_report))
+    assert all(s["vulnerabilities"] is None for s in exported["scanners"] if s["status"] != "scanned")

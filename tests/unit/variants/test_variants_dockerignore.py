@@ -1,5 +1,7 @@
 """dockerignore: patterns only for what the context holds, never hiding what the build reads."""
 
+import pytest
+
 from helpers.variants import dockerignore
 
 FILES = {".git/HEAD": "ref", "tests/test_app.py": "", "docs/index.md": "", "OUTPUTS/run.csv": "",
@@ -35,3 +37,18 @@ def test_never_hides_what_a_copy_names(tmp_path):
 def test_keeps_the_users_own_patterns(tmp_path):
     (tmp_path / ".dockerignore").write_text("secrets/\n")
     assert generated(tmp_path, "FROM python\nCOPY . .\n")[0] == "secrets/"
+
+
+@pytest.mark.parametrize("files, says", [
+    ({"app.py": "x"}, "excludes Dockerfile*"),
+    ({"app.py": "x", ".git/HEAD": "ref", "docs/a.md": "x"}, "excludes .git, Dockerfile*, docs/"),
+])
+def test_outcome_names_only_what_it_excludes(tmp_path, files, says):
+    """Regression: "excludes VCS and bytecode" was said of a context holding neither."""
+    from helpers.variants.doc import Doc
+    from helpers.variants.transform import Project
+    from variant_cases import make_context
+
+    make_context(tmp_path, {"Dockerfile": "FROM python\nCOPY . .\n", **files})
+    detail = dockerignore.apply(Doc.from_text("FROM python\nCOPY . .\n"), Project(tmp_path, tmp_path / "Dockerfile"))
+    assert detail.endswith(says), detail

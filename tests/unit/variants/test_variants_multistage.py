@@ -133,3 +133,19 @@ def test_runtime_env_keeps_expansion_and_spaces(run_transform):
         """, {"requirements.txt": "six\n"})
     runtime = out.split("AS runtime\n", 1)[1]
     assert runtime.splitlines()[0] == 'ENV PATH=/opt/tools/bin:$PATH GREETING="hello world"'
+
+
+@pytest.mark.parametrize("install, claims_pip_removed", [
+    ("RUN pip install -r requirements.txt", True),
+    ("RUN uv sync --frozen", False),
+])
+def test_outcome_claims_pip_removed_only_when_it_is(tmp_path, install, claims_pip_removed):
+    """Regression: a uv build (pip never removed) was described as "pip removed after"."""
+    from helpers.variants.doc import Doc
+    from helpers.variants.transform import Project
+
+    text = f"FROM python\nWORKDIR /app\nCOPY . .\n{install}\nCMD x\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    detail = multistage.apply(Doc.from_text(text), Project(tmp_path, tmp_path / "Dockerfile"))
+    assert ("pip removed after" in detail) is claims_pip_removed

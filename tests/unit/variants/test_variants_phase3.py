@@ -46,10 +46,31 @@ def test_minimal_base_for_dockopts_debian_base(run_transform):
     (TWO_STAGE.format(base="ubuntu:22.04"), "no minimal counterpart known for ubuntu:22.04"),
     ("FROM dockopt/python:3.11-bookworm\nRUN pip install x\n", "single stage"),
     ("FROM python AS b\nFROM dockopt/python:3.11-bookworm\nCOPY --from=b /usr/local /usr/local\n",
-     "the final stage does not receive a virtualenv"),
+     "the final stage copies no virtualenv from another stage"),
 ])
 def test_minimal_base_says_why_not(run_transform, dockerfile, reason):
     assert run_transform(minimal_base, dockerfile).startswith(f"SKIP: {reason}")
+
+
+@pytest.mark.parametrize("copy", [
+    "COPY --from=builder /venv /venv",
+    "COPY --from=builder /opt/venv/ /opt/venv/",
+    "COPY --from=builder /app/.venv /app/.venv",
+])
+def test_minimal_base_sees_a_virtualenv_wherever_it_lives(run_transform, copy):
+    """Regression: only a COPY of exactly /opt/venv counted, so `/venv` was told it receives none."""
+    out = run_transform(minimal_base, "FROM dockopt/python:3.11-bookworm AS builder\nRUN python -m venv /venv\n"
+                        f"FROM dockopt/python:3.11-bookworm\n{copy}\n")
+    assert "FROM dockopt/python:3.11-bookworm-minimal" in out or "${RUNTIME_BASE_IMAGE}" in out, out
+
+
+@pytest.mark.parametrize("maker, linked", [("python", True), ("python3", False)])
+def test_minimal_base_links_python_for_a_venv_made_by_python(run_transform, maker, linked):
+    """Regression (real build): `python -m venv /venv` links /venv/bin/python to /usr/bin/python, which the
+    minimal base lacks, so the container could not start (exec: /venv/bin/python: no such file)."""
+    out = run_transform(minimal_base, f"FROM dockopt/python:3.11-bookworm AS builder\nRUN {maker} -m venv /venv\n"
+                        "FROM dockopt/python:3.11-bookworm\nCOPY --from=builder /venv /venv\n")
+    assert ("RUN ln -s python3 /usr/bin/python" in out) is linked, out
 
 
 def test_digest_pin_pins_every_external_base_and_drops_the_arg(run_transform):

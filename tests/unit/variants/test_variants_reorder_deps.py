@@ -124,6 +124,26 @@ CASES = [
      RUN cd app && pip install -r requirements.txt
      """, {"app/requirements.txt": "six\n"},
      "SKIP: `cd app` changes directory before the install; cannot move it safely"),
+    ("pip wheel -r is a dependency install: the source copied before it moves after it",
+     """
+     FROM python AS build
+     WORKDIR /build
+     COPY . .
+     RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+     FROM python
+     COPY --from=build /wheels /wheels
+     """,
+     {"requirements.txt": "django==5.0.6\n", "manage.py": ""},
+     """
+     FROM python AS build
+     WORKDIR /build
+     COPY requirements.txt ./
+     RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+     COPY . .
+
+     FROM python
+     COPY --from=build /wheels /wheels
+     """),
 ]
 
 
