@@ -221,7 +221,10 @@ class Session:
 
     def note_disk(self) -> None:
         """The engine's free disk after a build: the lowest it got tells what a run needs."""
-        free = build_cache.engine_free_bytes(self.cli)
+        try:
+            free = build_cache.engine_free_bytes(self.cli)
+        except OSError:  # the engine went away (requests' ConnectionError): raise_if_fatal says so clearly
+            return
         if free is not None:
             self.least_free = free if self.least_free is None else min(self.least_free, free)
 

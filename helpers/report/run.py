@@ -12,13 +12,14 @@ read each other's rows. Ctrl-C stops the render (helpers.report.interrupt).
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.errors import DockoptError
-from helpers.report import execute, index_page, interrupt, render
-from helpers.report.notebooks import select
+from helpers.report import bundle, execute, index_page, interrupt, page, render
+from helpers.report.notebooks import PHASES, select
 
 
 @dataclass
@@ -89,11 +90,15 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
     start = time.perf_counter()
     executed = []
     chosen = select(phases)
+    page.copy_plotly(out_dir)
+    engine, cpus = engine_description()
+    first_load = page.load_average()
     with interrupt.forwarded(kernel_log=out_dir / "executed" / "kernel.log") as stop:
         for number, phase in enumerate(chosen, 1):
             if stop.requested:
                 break
             log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
+            load_start = page.load_average()
             try:
                 item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress,
                                        engine_kwargs=interrupt.engine_kwargs(stop))
@@ -103,8 +108,10 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
                 break  # the kernel was stopped or killed: what it measured is in the history
             if stop.requested:
                 break
-            render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
-            render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
+            footer = page.Measurement(engine, cpus, params.repeats, load_start, page.load_average()).footer()
+            render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False,
+                               title=f"{phase.title}: {params.name}", nav=navigation(phase.stem), footer=footer)
+            render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True, footer=footer)
             state = "ok" if item.ok else f"FAILED ({item.error})"
             log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
             executed.append(item)
@@ -114,13 +121,42 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
             f"interrupted ({stop.signal_name}) after {time.perf_counter() - start:.0f} s: run {params.run_id} stopped, "
             f"its measurements kept in {params.history or 'the history file'}"
             + (f", {len(removed)} container(s) it left removed" if removed else ""))
-    summary = summary_frame(out_dir)
-    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary)
+    footer = page.Measurement(engine, cpus, params.repeats, first_load, page.load_average()).footer()
+    saved = summary_saved(out_dir)
+    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer)
+    single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
+    try:
+        bundle.print_pdf(single)
+    except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand; say what is missing
+        log(f"      report.pdf not printed: {exc}")
     return ReportResult(out_dir, index, executed, time.perf_counter() - start)
 
 
-def summary_frame(out_dir: Path):
-    """The measured 'Expected Results' table the summary notebook saved (None if it did not run)."""
+def navigation(current: str) -> str:
+    links = ['<a href="index.html">Overview</a>']
+    for phase in PHASES:
+        label = phase.title.split(":")[0]
+        links.append(f'<a href="{phase.stem}.html" aria-current="page">{label}</a>' if phase.stem == current
+                     else f'<a href="{phase.stem}.html">{label}</a>')
+    links.append(f'<a href="{current}.code.html">with code</a>')
+    return " ".join(links)
+
+
+def engine_description() -> tuple[str, int]:
+    import docker
+
+    from helpers.engine import connect
+
+    try:
+        info = connect.describe(connect.client())
+        return (f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}, {info.os_arch})",
+                info.cpus)
+    except (DockoptError, OSError, docker.errors.DockerException) as exc:  # the footer says it was not described
+        return f"not described ({exc})", 0
+
+
+def summary_saved(out_dir: Path):
+    """What the summary notebook saved for the index page (None if it did not run)."""
     from helpers import summary
 
-    return summary.load(out_dir)
+    return summary.load_saved(out_dir)

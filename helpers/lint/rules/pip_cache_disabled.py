@@ -13,7 +13,7 @@ TITLE = "Python package cache disabled instead of kept in a cache mount"
 WHY = ("--no-cache-dir (or its abbreviation --no-cache) / PIP_NO_CACHE_DIR keep the cache out of the image, but "
        "also out of every later build: wheels compiled from source are rebuilt each time. A cache mount gets "
        "both. The same holds for uv's --no-cache / UV_NO_CACHE.")
-FIX = ("Drop --no-cache-dir and PIP_NO_CACHE_DIR; use RUN --mount=type=cache,target=/root/.cache/pip pip install ... "
+FIX = ("Drop --no-cache-dir and PIP_NO_CACHE_DIR; use RUN --mount=type=cache,target=/root/.cache/pip pip install <packages> "
        "(uv: target=/root/.cache/uv).")
 OFF = {"pip": ("--no-cache-dir", "PIP_NO_CACHE_DIR"), "uv": ("--no-cache", "UV_NO_CACHE")}
 
