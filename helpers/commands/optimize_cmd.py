@@ -83,6 +83,6 @@ def register(sub) -> None:
                         help="how long an image with no HEALTHCHECK and no EXPOSEd port must keep running (default 5)")
     parser.add_argument("--no-build", action="store_true", help="write the files only (no engine: no digests, no pins)")
     parser.add_argument("--tag-prefix", default=TAG_PREFIX,
-                        help=f"built images are tagged PREFIX/<context name>:<variant> (default: {TAG_PREFIX})")
+                        help=f"built images are tagged PREFIX/<context name>-<path hash>:<variant> (default: {TAG_PREFIX})")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)

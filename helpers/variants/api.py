@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +63,10 @@ class VariantResult:
 
 
 def slug(context: Path) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", context.resolve().name.lower()).strip("-.") or "project"
+    """The context folder's name and a hash of its path: two projects never share a tag."""
+    from helpers.image_names import context_slug
+
+    return context_slug(context)
 
 
 def refuse_unrewritable(text: str, path: Path) -> None:
