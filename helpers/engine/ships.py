@@ -94,21 +94,22 @@ class Plan:
         return [f"--health-interval={HEALTH_INTERVAL_S:g}s"] if self.healthcheck else []
 
 
-ERROR_LINE = re.compile(r"Traceback \(most recent call last\)|\b\w*(Error|Exception)\b|\bFATAL\b|\bpanic:")
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception)|panic|FATAL|fatal)\b.*")
 
 
 def tail(text: str, lines: int = LOG_LINES) -> str:
-    """The log's last lines, preceded by its first error when that scrolled out of them: a server's
-    own shutdown traceback must not hide the exception that made the app fail."""
+    """The log's last lines, preceded by its first exception when that scrolled out of them: a
+    server's own shutdown traceback must not hide the exception that made the app fail."""
     all_lines = text.rstrip().splitlines()
     last = all_lines[-lines:]
-    first = next((i for i, line in enumerate(all_lines) if ERROR_LINE.search(line)), None)
+    first = next((i for i, line in enumerate(all_lines) if EXCEPTION_LINE.match(line)), None)
     if first is None or first >= len(all_lines) - lines:
         return "\n".join(last)
-    block = all_lines[first:first + 12]
-    # a traceback ends at its exception line: show through it when it is near
-    end = next((i for i, line in enumerate(block) if i and not line.startswith((" ", "\t"))), len(block) - 1)
-    return "\n".join(block[:end + 1] + ["[...]"] + last)
+    header = next((i for i in range(first, max(-1, first - 40), -1)
+                   if all_lines[i].startswith("Traceback (most recent call last)")), None)
+    begin = max(first - 6, header if header is not None else first - 6, 0)
+    block = ([all_lines[header]] if header is not None and header < begin else []) + all_lines[begin:first + 1]
+    return "\n".join(block + ["[...]"] + last)
 
 
 def written_paths(diff: list[dict] | None) -> list[str]:
