@@ -19,26 +19,27 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
         tag: an image in the engine.
         dockerfile: the Dockerfile that built it, to attribute each layer to its line.
         compressed: also gzip every layer (level 6) for the size a registry stores; costs a
-            full read of the image (about 10 s per GB here) and needs the layer tars, so the
-            image is exported with ``docker save``.
+            full read of the image (about 10 s per GB per core here). From the layer store,
+            each layer's tar is rebuilt from its tar-split record (byte-identical to the
+            exported one) and the layers are compressed in parallel.
         target: the stage built, if not the last.
         source: ``auto`` reads the layers from the engine's overlay2 layer store when it can
-            (a local engine, readable data root, no compressed size asked for) and exports
-            the image with ``docker save`` otherwise; ``save`` always exports. Both give the
-            same entries; ``report.source`` says which was used and, for a fallback, why.
+            (a local engine, readable data root) and exports the image with ``docker save``
+            otherwise; ``save`` always exports. Both give the same entries and sizes;
+            ``report.source`` says which was used and, for a fallback, why.
     """
     from helpers.engine import images
     from helpers.measure.report import analyse
 
     text = Path(dockerfile).read_text() if dockerfile else None
     inspect = images.inspect_local(tag) or images.inspect(tag)
-    report, why = None, "asked for" if source == "save" else "the compressed size needs the layer tars"
-    if source == "auto" and not compressed:
+    report, why = None, "asked for"
+    if source == "auto":
         from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable
 
         try:
             with LayerStoreImage(inspect) as image:
-                report = analyse(image, inspect, text, compressed=False, target=target)
+                report = analyse(image, inspect, text, compressed=compressed, target=target)
             report.source = image.source
         except LayerStoreUnavailable as exc:
             why = str(exc)

@@ -388,7 +388,7 @@ def digest_table(project: Project, variant: str = "phase3") -> pd.DataFrame:
 
 # Security ----------------------------------------------------------------------------------
 
-SECURITY_CODE = ("security", "imagefs.py", "measure/replay.py")
+SECURITY_CODE = ("security", "imagefs.py", "layerstore.py", "measure/replay.py")
 
 
 def security(project: Project, measured: Measured, fresh: bool = False) -> dict:
