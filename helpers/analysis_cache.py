@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import store
+from helpers import render_split, store
 
 PACKAGE = Path(__file__).parent
 
@@ -46,7 +46,8 @@ def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], co
             if found is not None:
                 return found
     start = time.perf_counter()
-    result = compute()
+    with render_split.spent(render_split.ANALYSIS, kind):
+        result = compute()
     if keep is not None and not keep(result):
         return result
     with store.open_history(history) as hist:

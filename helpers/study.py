@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers import analysis_cache, timings
+from helpers import analysis_cache, render_split, timings
 from helpers.context import scan_context
 from helpers.lint import lint_dockerfile
 from helpers.project import Project
@@ -28,8 +28,10 @@ RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
 def lint(project: Project, variant: str = "original"):
     """Lint one variant's Dockerfile against the project's context (hadolint included)."""
-    return lint_dockerfile(project.dockerfile_for(variant), context=project.context_for(variant),
-                           build_args=project.build_args(variant) or None)
+    path = project.dockerfile_for(variant)  # may derive the variants: counted as their own work
+    with render_split.spent(render_split.ANALYSIS, "lint"):
+        return lint_dockerfile(path, context=project.context_for(variant),
+                               build_args=project.build_args(variant) or None)
 
 
 def findings_table(result) -> pd.DataFrame:
@@ -208,10 +210,11 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
 
     frames, images, checks, failed = [], {}, {}, {}
     for variant in project.available(variants):
-        frame = timings.measure_variant(
-            project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios), repeats=repeats,
-            fresh=fresh, history=project.history, build_args=project.build_args(variant),
-            code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log)
+        with render_split.spent(render_split.SETUP, variant):  # the builds inside count as builds
+            frame = timings.measure_variant(
+                project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios),
+                repeats=repeats, fresh=fresh, history=project.history, build_args=project.build_args(variant),
+                code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log)
         frames.append(frame)
         image_id = present_image(project, variant, variant_image(project, frame), log)
         if image_id is None:

@@ -49,8 +49,26 @@ def frame_table(frame: pd.DataFrame | None) -> str:
     return body + (f'\n<p class="meta">{e(note)}</p>' if note else "")
 
 
+def split_block(split: list[dict] | None) -> str:
+    """Where this render's wall time went (helpers.render_split), measured, as the page's last block."""
+    if not split:
+        return ""
+    rows = "\n".join(f"<tr><td>{e(r['category'])}</td><td>{r['seconds']:.1f} s</td><td>{e(r['share'])}</td></tr>"
+                     for r in split)
+    return f"""<h2>Where this render's time went</h2>
+<table><thead><tr><th>work</th><th>wall time</th><th>share</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table>
+<p class="meta">Measured by the code doing each kind of work and recorded in the history file for this render
+(a block inside another counts once, as the inner kind). Builds: docker build running; runtime checks:
+containers started to check images; everything else is overhead. Results reused from the history file
+cost no build time, so a re-render is mostly overhead.</p>
+"""
+
+
 def write_index(out_dir: Path, project: str, dockerfile: str, executed, summary: pd.DataFrame | None,
-                engine: str = "") -> Path:
+                engine: str = "", split: list[dict] | None = None) -> Path:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>dockopt report: {e(project)}</title>
@@ -66,7 +84,7 @@ def write_index(out_dir: Path, project: str, dockerfile: str, executed, summary:
 {phase_rows(executed)}
 </tbody></table>
 <p class="meta">Charts are interactive and work offline; this folder is self-contained and can be shared as is.</p>
-</body></html>
+{split_block(split)}</body></html>
 """
     target = out_dir / "index.html"
     target.write_text(page, encoding="utf-8")

@@ -47,6 +47,8 @@ class ReportResult:
     index: Path
     executed: list
     seconds: float
+    split: dict = field(default_factory=dict)  # seconds per kind of work (helpers.render_split)
+    render_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -55,22 +57,36 @@ class ReportResult:
 
 def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
                   progress: bool = True, log=print) -> ReportResult:
+    from helpers import render_split
+    from helpers.paths import DEFAULT_HISTORY
+
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    executed = []
-    chosen = select(phases)
-    for number, phase in enumerate(chosen, 1):
-        log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
-        item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
-        render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
-        render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
-        state = "ok" if item.ok else f"FAILED ({item.error})"
-        log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
-        executed.append(item)
-    summary = summary_frame(out_dir)
-    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary)
-    return ReportResult(out_dir, index, executed, time.perf_counter() - start)
+    history = Path(params.history).expanduser() if params.history else DEFAULT_HISTORY
+    render_id = render_split.start(history)  # the kernels inherit it and record their work under it
+    try:
+        executed = []
+        chosen = select(phases)
+        for number, phase in enumerate(chosen, 1):
+            log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
+            began = time.perf_counter()
+            item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
+            render_split.record(render_split.NOTEBOOK, time.perf_counter() - began, phase.stem)
+            with render_split.spent(render_split.RENDERING, phase.stem):
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
+            state = "ok" if item.ok else f"FAILED ({item.error})"
+            log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
+            executed.append(item)
+        summary = summary_frame(out_dir)
+        split = render_split.split(render_split.rows(history, render_id), time.perf_counter() - start)
+        index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary,
+                                       split=render_split.table(split))
+    finally:
+        render_split.stop()
+    seconds = time.perf_counter() - start
+    return ReportResult(out_dir, index, executed, seconds, split, render_id)
 
 
 def summary_frame(out_dir: Path):
