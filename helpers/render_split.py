@@ -100,6 +100,17 @@ def rows(history: str | Path, render_id: str) -> list[tuple[str, str, float]]:
     return [(c, w or "", float(s)) for c, w, s in found]
 
 
+def latest(history: str | Path) -> str | None:
+    """The id of the last render recorded in ``history``."""
+    if not Path(history).is_file():
+        return None
+    with sqlite3.connect(history, timeout=60) as db:
+        db.execute(SCHEMA)
+        row = db.execute("SELECT render_id FROM render_time ORDER BY at DESC LIMIT 1").fetchone()
+    db.close()
+    return row[0] if row else None
+
+
 def split(records: list[tuple[str, str, float]], total: float) -> dict[str, float]:
     """Seconds per category for a render that took ``total`` seconds of wall time.
 
