@@ -28,6 +28,17 @@ from helpers.paths import DEFAULT_HISTORY, ROOT
 BUDGET = 0.15  # issue 13: overhead at most 15% of a cold render
 
 
+def default_repeats() -> int:
+    """What ``dockopt report`` measures without --repeats (its parser's default)."""
+    import argparse as ap
+
+    from helpers.commands import report_cmd
+
+    sub = ap.ArgumentParser().add_subparsers()
+    report_cmd.register(sub)
+    return sub.choices["report"].get_default("repeats")
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -100,8 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         cleaned = dockopt("clean", "--history", str(DEFAULT_HISTORY))
         print(cleaned.stdout.strip() or cleaned.stderr.strip(), flush=True)
     sections = []
-    runs = [("Cold sample render (default repeats)", None)]
-    if not args.no_reference:
+    default = default_repeats()
+    runs = [(f"Cold sample render (default: {default} repeat{'s' if default != 1 else ''} per scenario)", None)]
+    if args.no_reference:
+        pass
+    elif default == 3:
+        print("dockopt's default is already --repeats 3: the reference render would repeat the first", flush=True)
+    else:
         runs.append(("Cold sample render, --repeats 3 (reference)", 3))
     for title, repeats in runs:
         print(f"{title} ...", flush=True)

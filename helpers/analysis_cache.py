@@ -27,6 +27,29 @@ def code_digest(modules: tuple[str, ...]) -> str:
     return h.hexdigest()[:16]
 
 
+def _gzip_key(diff_id: str, level: int) -> str:
+    import zlib
+
+    # the diff id is the sha256 of the layer tar: same id, same bytes, same gzip size for a zlib
+    return f"layer-gzip:{diff_id}:{level}:{zlib.ZLIB_RUNTIME_VERSION}"
+
+
+def layer_gzip_sizes(history: Path, diff_ids: list[str], level: int) -> dict[str, int]:
+    """The gzip sizes already measured for these layers (a base layer every variant shares is
+    compressed once per history file, not once per image)."""
+    with store.open_history(history) as hist:
+        found = {d: hist.get_analysis(_gzip_key(d, level)) for d in dict.fromkeys(diff_ids)}
+    return {d: size for d, size in found.items() if isinstance(size, int)}
+
+
+def remember_layer_gzip_sizes(history: Path, sizes: dict[str, int], level: int) -> None:
+    if not sizes:
+        return
+    with store.open_history(history) as hist:
+        for diff_id, size in sizes.items():
+            hist.put_analysis(_gzip_key(diff_id, level), "layer-gzip", diff_id, size, 0.0)
+
+
 def lookup(history: Path, kind: str, image_id: str, modules: tuple[str, ...], extra: str = ""):
     """The stored result of an analysis, or None when it was never computed with this code."""
     with store.open_history(history) as hist:

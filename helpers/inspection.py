@@ -12,7 +12,7 @@ from helpers.measure.report import ImageReport
 
 
 def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed: bool = True,
-                  target: str | None = None, source: str = "auto") -> ImageReport:
+                  target: str | None = None, source: str = "auto", history: Path | None = None) -> ImageReport:
     """Sizes, layers by Dockerfile line, reclaimable bytes, build tools, unwanted files, user.
 
     Args:
@@ -27,6 +27,8 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
             (a local engine, readable data root) and exports the image with ``docker save``
             otherwise; ``save`` always exports. Both give the same entries and sizes;
             ``report.source`` says which was used and, for a fallback, why.
+        history: a history file remembering each layer's gzip size by diff id (from the layer
+            store only), so layers shared between images are compressed once.
     """
     from helpers.engine import images
     from helpers.measure.report import analyse
@@ -39,7 +41,16 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
 
         try:
             with LayerStoreImage(inspect) as image:
+                if compressed and history is not None:
+                    from helpers.analysis_cache import layer_gzip_sizes
+                    from helpers.measure.replay import GZIP_LEVEL
+
+                    image.known_gzip = layer_gzip_sizes(history, [l.diff_id for l in image.layers], GZIP_LEVEL)
                 report = analyse(image, inspect, text, compressed=compressed, target=target)
+                if compressed and history is not None:
+                    from helpers.analysis_cache import remember_layer_gzip_sizes
+
+                    remember_layer_gzip_sizes(history, image.computed_gzip, GZIP_LEVEL)
             report.source = image.source
         except LayerStoreUnavailable as exc:
             why = str(exc)

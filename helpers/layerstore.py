@@ -244,6 +244,10 @@ class LayerStoreImage:
         self.layers = [Layer(i, diff_ids[i], self._dirs[i], self._records[i].stat().st_size, makers[i])
                        for i in range(len(diff_ids))]
         self.repo_tags = list(inspect.get("RepoTags") or [])
+        # gzip sizes by diff id already known (a layer shared with an image measured before: the
+        # same diff id is the same tar, so the same gzip size) and those computed here
+        self.known_gzip: dict[str, int] = {}
+        self.computed_gzip: dict[str, int] = {}
 
     def __enter__(self) -> LayerStoreImage:
         return self
@@ -282,21 +286,29 @@ class LayerStoreImage:
         """The layer's tar as ``docker save`` exports it (see ``tar_stream``)."""
         return tar_stream(self._records[layer.index], self._dirs[layer.index])
 
-    def stream_facts(self, level: int | None, digest: bool = False) -> list[dict]:
-        """``stream_facts`` of every layer, the layers compressed in parallel on the cores available
-        (zlib releases the GIL while it compresses, so threads use every core)."""
+    def stream_facts(self, level: int | None, digest: bool = False, layers: list[Layer] | None = None) -> list[dict]:
+        """``stream_facts`` of every layer (or of ``layers``), compressed in parallel on the cores
+        available (zlib releases the GIL while it compresses, so threads use every core)."""
+        layers = self.layers if layers is None else layers
+
         def one(layer: Layer) -> dict:
             try:
                 return stream_facts(self.layer_stream(layer), level, digest)
             except (OSError, ValueError, KeyError) as exc:
                 raise LayerStoreUnavailable(f"layer {layer.index}'s tar cannot be rebuilt: {exc}") from None
 
-        with ThreadPoolExecutor(max_workers=min(workers(), max(1, len(self.layers)))) as pool:
-            return list(pool.map(one, self.layers))
+        if not layers:
+            return []
+        with ThreadPoolExecutor(max_workers=min(workers(), len(layers))) as pool:
+            return list(pool.map(one, layers))
 
     def compressed_sizes(self, level: int) -> list[int]:
-        """Each layer tar gzipped at ``level``: what a registry stores for it."""
-        return [facts["gzip_bytes"] for facts in self.stream_facts(level)]
+        """Each layer tar gzipped at ``level``: what a registry stores for it. Layers in
+        ``known_gzip`` are not read again; the others are added to ``computed_gzip``."""
+        todo = [layer for layer in self.layers if layer.diff_id not in self.known_gzip]
+        for layer, facts in zip(todo, self.stream_facts(level, layers=todo)):
+            self.computed_gzip[layer.diff_id] = facts["gzip_bytes"]
+        return [self.known_gzip.get(layer.diff_id, self.computed_gzip.get(layer.diff_id)) for layer in self.layers]
 
     def walk(self, want: Callable[[Entry], bool] | None = None) -> Iterator[tuple[Layer, Entry]]:
         for layer in self.layers:

@@ -26,6 +26,7 @@ ENV_HISTORY = "DOCKOPT_RENDER_HISTORY"
 
 BUILDS = "builds"  # docker build itself (BuildKit client running)
 RUNTIME = "runtime checks"  # containers started to check an image
+WAIT = "waiting for another build"  # the machine-wide build lock (helpers.buildlock) held by someone else
 SETUP = "build set-up"  # temporary contexts, code/dependency edits, cache release around the builds
 ANALYSIS = "analysis"  # lint, layer reads, compressed sizes, security scan, variant derivation
 RENDERING = "rendering"  # nbconvert HTML and the index page
@@ -66,6 +67,17 @@ def record(category: str, seconds: float, what: str = "") -> None:
         db.execute(SCHEMA)
         db.execute("INSERT INTO render_time VALUES (?, ?, ?, ?, ?)", (render_id, category, what, seconds, time.time()))
     db.close()
+
+
+def took(category: str, seconds: float, what: str = "") -> None:
+    """Record ``seconds`` already measured (a wait the caller timed) as if a ``spent`` block had
+    covered them: the enclosing block does not count them again."""
+    if active() is None:
+        return
+    stack = _local.__dict__.get("stack") or []
+    if stack:
+        stack[-1][0] += seconds
+    record(category, seconds, what)
 
 
 @contextmanager
@@ -123,7 +135,7 @@ def split(records: list[tuple[str, str, float]], total: float) -> dict[str, floa
         sums[category] = sums.get(category, 0.0) + seconds
     notebooks = sums.pop(NOTEBOOK, 0.0)
     inside = sum(v for k, v in sums.items() if k != RENDERING)
-    out = {k: sums.get(k, 0.0) for k in (BUILDS, RUNTIME, SETUP, ANALYSIS, RENDERING)}
+    out = {k: sums.get(k, 0.0) for k in (BUILDS, RUNTIME, WAIT, SETUP, ANALYSIS, RENDERING)}
     out.update({k: v for k, v in sums.items() if k not in out})
     out[REST] = max(0.0, notebooks - inside)
     out["other"] = max(0.0, total - notebooks - sums.get(RENDERING, 0.0))

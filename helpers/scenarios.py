@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, interrupts, live_progress, progress, store,
+from helpers import (build_cache, buildlock, render_split, context_digest, dockerfile_steps, interrupts, live_progress, progress, store,
                      workspace)
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RUN_LABEL
@@ -203,6 +203,7 @@ class Session:
         tag = self.target.image_tag() + ("-edited" if edited else "")
         shown = f"{self.target.name}: {label}"
         with buildlock.exclusive() as waited:
+            render_split.took(render_split.WAIT, waited, tag)  # not set-up: another build held the engine
             self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
                                     labels={RUN_LABEL: self.run_label}, no_cache=no_cache, check=False,
@@ -217,7 +218,8 @@ class Session:
 
     def note_disk(self) -> None:
         """The engine's free disk after a build: the lowest it got tells what a run needs."""
-        free = build_cache.engine_free_bytes(self.cli)
+        with render_split.spent(render_split.SETUP, "free disk check"):
+            free = build_cache.engine_free_bytes(self.cli)
         if free is not None:
             self.least_free = free if self.least_free is None else min(self.least_free, free)
 
@@ -313,7 +315,8 @@ class Session:
             pass
         try:
             self.cli.images.prune(filters={"dangling": True, "label": f"{RUN_LABEL}={self.run_label}"})
-            released = build_cache.release_new(self.cli, self.cache_before)
+            with render_split.spent(render_split.SETUP, "build cache release"):
+                released = build_cache.release_new(self.cli, self.cache_before)
             self.history.remember_cache_records(released.held)
             if self.variant_id is not None:
                 self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
@@ -367,7 +370,8 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
             engine_version=info.engine_version, cpus=info.cpus, git_commit=git_commit(target.context),
             host=os.uname().nodename, run_label=run_label))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
-        session.cache_before = build_cache.snapshot(cli)
+        with render_split.spent(render_split.SETUP, "build cache snapshot"):
+            session.cache_before = build_cache.snapshot(cli)
         session.free_at_start = build_cache.engine_free_bytes(cli)
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),
                        "build_args": target.build_args, "image_tag": target.image_tag()}

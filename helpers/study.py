@@ -223,7 +223,7 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
         dockerfile = project.dockerfile_for(variant)
         images[variant] = analysis_cache.cached(
             project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=str(dockerfile),
-            compute=lambda: inspection.measure_image(image_id, dockerfile))
+            compute=lambda: inspection.measure_image(image_id, dockerfile, history=project.history))
         if runtime:
             options = project.run_options()
             checks[variant] = analysis_cache.cached(

@@ -86,3 +86,13 @@ def test_the_split_adds_up_to_the_wall_time():
 def test_an_empty_render_has_no_overhead_share():
     parts = rs.split([], total=0.0)
     assert rs.overhead(parts) == (0.0, 0.0)
+
+
+def test_a_timed_wait_is_taken_out_of_its_enclosing_block(render):
+    history, render_id = render
+    with rs.spent(rs.SETUP, "phase1"):
+        time.sleep(0.1)
+        rs.took(rs.WAIT, 0.08, "lock")  # the caller measured a wait inside this block
+    got = {c: s for c, _, s in rs.rows(history, render_id)}
+    assert got[rs.WAIT] == 0.08
+    assert got[rs.SETUP] < 0.1  # 0.1 s elapsed, 0.08 s of it was waiting

@@ -201,6 +201,17 @@ def test_layer_tars_are_rebuilt_byte_for_byte(tmp_path):
     assert image.compressed_sizes(6) == expected
 
 
+def test_known_layer_sizes_are_not_compressed_again(tmp_path):
+    tars = [layer_tar(LOWER), layer_tar(MEMBERS)]
+    image = LayerStoreImage(fake_store(tmp_path, tars))
+    full = image.compressed_sizes(6)
+    again = LayerStoreImage(fake_store(tmp_path / "again", tars))
+    again.known_gzip = {again.layers[0].diff_id: full[0]}
+    (tmp_path / "again/overlay2/cache0/diff/etc").rename(tmp_path / "again/gone")  # unreadable if it were read
+    assert again.compressed_sizes(6) == full
+    assert list(again.computed_gzip) == [again.layers[1].diff_id]
+
+
 def test_a_missing_file_content_is_refused_with_the_layer(tmp_path):
     image = LayerStoreImage(fake_store(tmp_path, [layer_tar(LOWER), layer_tar(MEMBERS)]))
     (tmp_path / "overlay2/cache1/diff/opt/tool").unlink()
