@@ -25,8 +25,11 @@ base: engine  ## build or reuse the registry-free base images
 sample: setup  ## generate the sample's (never committed) model weights
 	$(BIN)/dockopt sample
 
-browser: setup  ## Debian's chromium for the HTML checks (installed on Debian as root if missing)
+browser: setup  ## Debian's chromium and poppler for the HTML/PDF checks; axe-core from npm for accessibility
 	$(BIN)/python -c "from helpers.engine.debian_packages import ensure; print(ensure('chromium', 'chromium', 'to check the rendered HTML in a real browser'))"
+	$(BIN)/python -c "from helpers.engine.debian_packages import ensure; print(ensure('poppler-utils', 'pdftoppm', 'to open the printed PDF report in the tests'))"
+	$(BIN)/python -c "from helpers.engine.debian_packages import ensure; print(ensure('npm', 'npm', 'to install axe-core for the accessibility test'))"
+	npm install --prefix tests/report --no-audit --no-fund --silent
 
 report: base sample  ## render the sample's report into reports/$(NAME)/
 	$(BIN)/dockopt report --out reports/$(NAME)

@@ -9,6 +9,7 @@ and ``dockopt check`` exits non-zero when one fails.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,3 +81,23 @@ def report(results: list[BudgetResult]) -> str:
 def frame(results: list[BudgetResult]) -> pd.DataFrame:
     return pd.DataFrame([{"budget": r.budget.key, "state": r.state, "value": r.value, "op": r.budget.op,
                           "limit": r.budget.limit, "what": r.budget.description} for r in results])
+
+
+LINE = re.compile(r"^(?P<state>PASS|FAIL|SKIP)  (?P<key>\w+): (?P<value>.*?) (?P<op><=|>=|==|<|>) "
+                  r"(?P<limit>\S+)  \((?P<what>.*)\)$")
+
+
+def parse_report(text: str) -> tuple[list[dict], str]:
+    """``report()``'s text read back into checks (the stakeholder page's table) and its verdict line.
+
+    The text is what the engineer notebook prints and nbval compares, so the page is built from
+    exactly what was checked; lines that are not budget lines are ignored.
+    """
+    checks, verdict = [], ""
+    for line in text.splitlines():
+        match = LINE.match(line.rstrip())
+        if match:
+            checks.append(match.groupdict())
+        elif line.startswith("budgets: "):
+            verdict = line
+    return checks, verdict

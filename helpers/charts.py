@@ -23,8 +23,15 @@ pio.renderers.default = "plotly_mimetype+notebook"
 MB = 1_000_000
 KB = 1_000
 LOG_SPAN = 30  # a build-time chart goes logarithmic when its bars span more than this factor
-TEMPLATE = "plotly_white"
-SEVERITY_COLORS = {"error": "#b42318", "warning": "#dd6b20", "info": "#3182ce", "style": "#718096"}
+# Okabe & Ito's qualitative palette, made to stay distinguishable with any colour-vision deficiency;
+# set once in the template every chart uses, so no chart picks its own colours.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+pio.templates["dockopt"] = go.layout.Template(pio.templates["plotly_white"])
+pio.templates["dockopt"].layout.colorway = OKABE_ITO
+TEMPLATE = "dockopt"
+pio.templates.default = TEMPLATE  # plotly express picks trace colours from the default template at creation
+SEVERITY_COLORS = {"error": "#D55E00", "warning": "#E69F00", "info": "#0072B2", "style": "#999999"}
+STATE_COLORS = {"ran": "#D55E00", "cached": "#0072B2", "fail": "#F4C7A1", "unknown": "#EDF2F7", "pass": "#B3D4EA"}
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -97,7 +104,7 @@ def build_waterfall(steps: pd.DataFrame, title: str) -> go.Figure:
     data["start"] = data["seconds"].cumsum() - data["seconds"]
     data["state"] = data["cached"].map({True: "cached", False: "ran"})
     fig = go.Figure()
-    for state, color in (("ran", "#dd6b20"), ("cached", "#38a169")):
+    for state, color in (("ran", STATE_COLORS["ran"]), ("cached", STATE_COLORS["cached"])):
         part = data[data["state"] == state]
         fig.add_bar(y=part["step"], x=part["seconds"].clip(lower=0.02), base=part["start"],
                     orientation="h", name=state, marker_color=color,
@@ -161,7 +168,7 @@ def security_checklist(frame: pd.DataFrame) -> go.Figure:
     text = pivot.apply(lambda col: col.map({True: "pass", False: "FAIL"})).fillna("not checked")
     fig = go.Figure(go.Heatmap(z=z.values, x=list(pivot.columns), y=list(pivot.index), text=text.values,
                                texttemplate="%{text}", zmin=0, zmax=1, showscale=False,
-                               colorscale=[[0, "#f8d7da"], [0.5, "#edf2f7"], [1, "#d4edda"]]))
+                               colorscale=[[0, STATE_COLORS["fail"]], [0.5, STATE_COLORS["unknown"]], [1, STATE_COLORS["pass"]]]))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, "Security checklist", max(300, 36 * len(pivot) + 140))
 

@@ -117,8 +117,9 @@ def _columns() -> int:
 class Reporter:
     """What build code calls: ``start``, ``line`` (each BuildKit line), ``done``, ``note``."""
 
-    def __init__(self, sink=None):
+    def __init__(self, sink=None, local: bool = False):
         self.sink = sink  # a callable taking one event dict, or None to drop events
+        self.local = local  # drawn on this process's own terminal: its plain log lines would garble it
 
     @property
     def active(self) -> bool:
@@ -159,7 +160,7 @@ def reporter() -> Reporter:
     if os.environ.get(ENV):
         return Reporter(_file_sink(os.environ[ENV]))
     if sys.stderr.isatty():
-        return Reporter(Screen().handle)
+        return Reporter(Screen().handle, local=True)
     return Reporter(None)
 
 

@@ -242,7 +242,8 @@ class Session:
         """An untimed build so rebuild scenarios start from a built image and a warm cache."""
         if self.primed:
             return
-        self.log(f"{self.target.name}: priming build (untimed)")
+        if not self.live.local:
+            self.log(f"{self.target.name}: priming build (untimed)")
         result, _ = self.build(edited=False, label="priming build (untimed)")
         if not result.ok:
             raise BuildFailed(self.failure_message(result, "priming build"), evidence=result.log_tail())
@@ -278,7 +279,8 @@ class Session:
                                        hint="pass --code-file / --dependency-file.")
                 ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
                 changed, edited = relpath, True
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
+            if not self.live.local:  # the live line says it, with the step and the time
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
             result, waited = self.build(edited=edited, no_cache=scenario == "cold",
                                         label=f"{scenario} {r}/{repeats}", scenario=scenario)
             steps = progress.parse_build(result.log, self.target.dockerfile)
@@ -295,7 +297,8 @@ class Session:
             if scenario == "cold":
                 self.primed = True
             times.append(result.seconds)
-            self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
+            if not self.live.local:
+                self.log(f"{self.target.name}: {scenario} build {r}/{repeats}: {result.seconds:.1f} s")
         summary = summarize(times)
         sid = self.history.add_scenario(self.variant_id, scenario, repeat_rows=rep_rows, steps=step_rows,
                                         cache_key=key, status="ok", changed_file=changed,

@@ -23,6 +23,10 @@ IMAGE_CODE = ("inspection.py", "imagefs.py", "layerstore.py", "measure", "engine
 PLATFORM_CODE = ("engine/multiplatform.py",)
 RUNTIME_CODE = ("inspection.py", "engine/containers.py", "engine/ships.py")
 
+# Every DataFrame a notebook shows also carries its full data and column types (pandas' Table
+# Schema output), from which the stakeholder page builds a table for people (helpers.report.tables).
+pd.set_option("display.html.table_schema", True)
+
 
 # Findings ----------------------------------------------------------------------------------
 
@@ -461,10 +465,10 @@ def verdicts(results: pd.DataFrame) -> Text:
     return Text("\n".join(([note] if note else []) + [f"{r['Metric']}: {r['Verdict']}" for _, r in results.iterrows()]))
 
 
-def save_summary(results: pd.DataFrame, report_dir: str) -> str:
+def save_summary(results: pd.DataFrame, report_dir: str, plan: pd.DataFrame | None = None) -> str:
     from helpers import summary
 
-    return summary.save(results, report_dir)
+    return summary.save(results, report_dir, plan)
 
 
 def functionality(measured: Measured) -> pd.DataFrame:

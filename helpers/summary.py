@@ -114,18 +114,45 @@ def expected_results(measured, security: dict | None = None, optimized: str = "p
             "Measured: optimized": show(after) if after is not None else "not measured",
             "Measured: improvement": improvement, "Verdict": verdict_for(metric, before, after),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # The raw figures behind each row, per variant, for the index page's tiles and verdicts (it
+    # shows these numbers, it does not measure or recompute them).
+    table.attrs["measured"] = {metric: {"original": before, "optimized": after}
+                               for metric, (before, after, _) in measures.items()}
+    table.attrs["optimized"] = optimized
+    table.attrs["variants"] = {
+        v: {"Image Size": size(v), "Layers": layers(v), "First Build": measured.median(v, "cold"),
+            "Rebuild (code change)": measured.median(v, "code"), "Security Issues": high(v)}
+        for v in ("original", "phase1", "phase2", "phase3") if v in measured.images}
+    return table
 
 
-def save(table: pd.DataFrame, report_dir: str) -> str:
-    """Write the table beside the report so the index page can show it; returns what was done."""
+def save(table: pd.DataFrame, report_dir: str, plan: pd.DataFrame | None = None) -> str:
+    """Write the table (its raw figures, and the plan checklist) beside the report for the index page."""
     if not report_dir:
         return "not saved (no report_dir)"
     path = Path(report_dir) / SUMMARY_FILE
-    path.write_text(table.to_json(orient="records", indent=1))
+    payload = {"table": json.loads(table.to_json(orient="records")),
+               "measured": table.attrs.get("measured", {}), "variants": table.attrs.get("variants", {}),
+               "optimized": table.attrs.get("optimized", "phase3"),
+               "plan": json.loads(plan.to_json(orient="records")) if plan is not None else []}
+    path.write_text(json.dumps(payload, indent=1, default=_plain))
     return f"saved for the index page ({SUMMARY_FILE})"
 
 
-def load(report_dir: Path) -> pd.DataFrame | None:
+def _plain(value):
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def load_saved(report_dir: Path) -> dict | None:
+    """summary.json as saved: table rows, raw figures, per-variant figures, plan (older files: rows only)."""
     path = Path(report_dir) / SUMMARY_FILE
-    return pd.DataFrame(json.loads(path.read_text())) if path.is_file() else None
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return {"table": data, "measured": {}, "variants": {}, "plan": []} if isinstance(data, list) else data
+
+
+def load(report_dir: Path) -> pd.DataFrame | None:
+    saved = load_saved(report_dir)
+    return pd.DataFrame(saved["table"]) if saved else None

@@ -10,6 +10,9 @@ context's or the Dockerfile directory's ``pyproject.toml``::
     severity = { DO302 = "error" }      # override a rule's severity
     large_file_mb = 10                  # what counts as a large file / baked-in model
     hadolint = true                     # run hadolint as a second source
+
+A ``.dockopt.toml``'s ``[lint]`` may also hold ``exclude`` and ``[[lint.files]]`` (which Dockerfiles a
+folder lint finds, and with which context): ``helpers.lint.discover`` reads those.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from helpers.errors import DockoptError
 from helpers.lint.finding import SEVERITIES
 
 KEYS = {"disable", "enable", "severity", "large_file_mb", "hadolint"}
+FILE_SET_KEYS = {"files", "exclude"}  # which Dockerfiles and contexts: read by helpers.lint.discover
 
 
 class ConfigError(DockoptError):
@@ -61,7 +65,7 @@ def _table(path: Path, keys: tuple[str, ...]) -> dict | None:
 
 def from_table(table: dict, source: Path | None = None) -> LintConfig:
     where = source or "lint config"
-    unknown = set(table) - KEYS
+    unknown = set(table) - KEYS - FILE_SET_KEYS
     if unknown:
         raise ConfigError(f"{where}: unknown lint setting(s) {', '.join(sorted(unknown))}",
                           hint=f"known settings: {', '.join(sorted(KEYS))}")

@@ -23,7 +23,8 @@ def _cell(text: str) -> str:
 def rules_markdown() -> str:
     twins: dict[str, list[str]] = {}
     for theirs, ours in SAME_AS.items():
-        twins.setdefault(ours, []).append(theirs)
+        for code in ours:
+            twins.setdefault(code, []).append(theirs)
     lines = [
         "# dockopt lint rules",
         "",
@@ -40,7 +41,10 @@ def rules_markdown() -> str:
                      f"| {_cell(rule.FIX)} | {', '.join(sorted(twins.get(rule.CODE, []))) or '-'} |")
     lines += ["", "## hadolint", "",
               "hadolint runs as a second source. Its findings on the same line as a dockopt rule listed above",
-              "are merged into that finding (both codes cited); the rest are reported under their DL/SC code.",
+              "are merged into that finding (both codes cited); where that dockopt rule ran and found the",
+              "instruction clean (it knows stages, cache mounts, constraints files), hadolint's finding is",
+              "overruled (listed as `overruled` in the JSON, not reported); the rest are reported under their",
+              "DL/SC code.",
               "Severities dockopt changes by default:", ""]
     lines += [f"- {code}: {level}" for code, level in sorted(SEVERITY.items())]
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ broken rule never hides the others' findings (and tests assert DO000 never appea
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from helpers.lint.config import LintConfig, load_config
 from helpers.lint.finding import Finding, at_or_above
 from helpers.lint.lint_context import LintContext
 from helpers.lint.pragmas import apply_pragmas
+from helpers.lint.queries import line_of
 from helpers.lint.registry import RULES
 
 
@@ -33,6 +35,7 @@ class LintResult:
     config: LintConfig = field(default_factory=LintConfig)
     hadolint: hadolint_adapter.HadolintRun | None = None
     seconds: float = 0.0  # dockopt's own rules, in process (hadolint's time is in .hadolint)
+    overruled: list[Finding] = field(default_factory=list)  # hadolint's, where dockopt's twin rule knows better
 
     def frame(self):
         """The findings as a pandas DataFrame, one row per finding (what notebooks chart)."""
@@ -75,6 +78,85 @@ def _configured(findings: list[Finding], config: LintConfig) -> list[Finding]:
     return kept
 
 
+@dataclass
+class Prepared:
+    """A Dockerfile parsed and through dockopt's rules, waiting for hadolint's findings (if any)."""
+
+    dockerfile: Path
+    model: Dockerfile
+    lint_context: LintContext
+    settings: LintConfig
+    findings: list[Finding]
+    judged: frozenset[str]  # codes of the rules that ran to completion
+    seconds: float
+
+    @property
+    def wants_hadolint(self) -> bool:
+        return self.settings.hadolint
+
+
+def instruction_spans(model: Dockerfile) -> dict[int, int]:
+    """Every line of an instruction -> its first line (where hadolint and pragmas place it)."""
+    spans = model.derived.get("spans")
+    if spans is None:
+        spans = model.derived["spans"] = {line: i.start_line for i in model.instructions
+                                          for line in range(i.start_line, i.end_line + 1)}
+    return spans
+
+
+def settings_for(dockerfile: Path, context_dir: Path, config: LintConfig | str | os.PathLike | None) -> LintConfig:
+    return config if isinstance(config, LintConfig) else load_config(
+        dockerfile, context_dir, Path(config) if config is not None else None)
+
+
+def prepare(dockerfile: Path, context_dir: Path, settings: LintConfig,
+            build_args: dict[str, str] | None = None, scans: dict | None = None) -> Prepared:
+    """Parse and run dockopt's rules (raises DockerfileError for a file that is not a Dockerfile).
+    ``scans`` lets Dockerfiles that share a context and ignore file share one walk of it."""
+    model = parse_dockerfile(dockerfile, build_args)
+    lint_context = LintContext(dockerfile, context_dir if context_dir.is_dir() else None, settings, shared=scans)
+    start = time.perf_counter()
+    findings = run_rules(model, lint_context)
+    seconds = time.perf_counter() - start
+    crashed = {f.message.split()[2] for f in findings if f.code == "DO000"}
+    judged = frozenset(r.CODE for r in RULES if settings.runs(r.CODE) and r.CODE not in crashed)
+    return Prepared(dockerfile, model, lint_context, settings, findings, judged, seconds)
+
+
+PIPE = re.compile(r"(?<![|>&])\|(?![|&])")
+
+
+def _relocated(model: Dockerfile, theirs: list[Finding]) -> list[Finding]:
+    """hadolint's findings moved from a RUN's first line to the line of the command they are about."""
+    by_start = {i.start_line: i for i in model.instructions if i.cmd == "RUN"}
+    moved = []
+    for finding in theirs:
+        run = by_start.get(finding.line)
+        wanted = hadolint_adapter.COMMAND_OF.get(finding.code)
+        if run is not None and wanted is not None:
+            finding = finding.with_(line=line_of(model, run, wanted))
+        elif run is not None and finding.code == "DL4006":  # a pipe without pipefail: the line with the pipe
+            finding = finding.with_(line=next(
+                (n for n in range(run.start_line, run.end_line + 1)
+                 if not model.lines[n - 1].lstrip().startswith("#") and PIPE.search(model.lines[n - 1])),
+                run.start_line))
+        moved.append(finding)
+    return moved
+
+
+def finish(prepared: Prepared, run: hadolint_adapter.HadolintRun | None) -> LintResult:
+    """Merge hadolint's findings, apply the settings and pragmas: the result a user sees."""
+    findings, overruled = prepared.findings, []
+    if run is not None:
+        findings, overruled = hadolint_adapter.reconcile(findings, _relocated(prepared.model, run.findings),
+                                                         instruction_spans(prepared.model), prepared.judged)
+    findings = _configured(findings, prepared.settings)
+    kept, suppressed = apply_pragmas(prepared.model, findings)
+    kept.sort(key=Finding.sort_key)
+    return LintResult(prepared.dockerfile, prepared.lint_context.context_dir, kept, suppressed, prepared.settings,
+                      run, prepared.seconds, overruled)
+
+
 def lint_dockerfile(path: str | os.PathLike, context: str | os.PathLike | None = None, hadolint: bool = True,
                     config: LintConfig | str | os.PathLike | None = None,
                     build_args: dict[str, str] | None = None) -> LintResult:
@@ -100,18 +182,24 @@ def lint_dockerfile(path: str | os.PathLike, context: str | os.PathLike | None =
     if context is not None and not context_dir.is_dir():
         raise ContextError(f"build context {context_dir} is not a directory",
                            hint="pass --context with the directory `docker build` would get")
-    settings = config if isinstance(config, LintConfig) else load_config(
-        dockerfile, context_dir, Path(config) if config is not None else None)
-    model = parse_dockerfile(dockerfile, build_args)
-    lint_context = LintContext(dockerfile, context_dir if context_dir.is_dir() else None, settings)
-    start = time.perf_counter()
-    findings = run_rules(model, lint_context)
-    seconds = time.perf_counter() - start
+    settings = settings_for(dockerfile, context_dir, config)
+    binary = hadolint_adapter.find_binary() if hadolint and settings.hadolint else None
+    batch = None
+    if binary and dockerfile.is_file():  # hadolint runs while dockopt's rules do
+        batch = hadolint_adapter.start_batch(binary, 0, [dockerfile.resolve()],
+                                             hadolint_adapter.config_dir(dockerfile) or dockerfile.resolve().parent)
+        hadolint_adapter.prime_version(binary)
+    try:
+        prepared = prepare(dockerfile, context_dir, settings, build_args)
+    except BaseException:
+        if batch is not None:
+            hadolint_adapter.stop_batch(batch)
+        raise
     run = None
-    if hadolint and settings.hadolint:
-        run = hadolint_adapter.run_hadolint(dockerfile, model.display_name)
-        findings = hadolint_adapter.merge(findings, run.findings)
-    findings = _configured(findings, settings)
-    kept, suppressed = apply_pragmas(model, findings)
-    kept.sort(key=Finding.sort_key)
-    return LintResult(dockerfile, lint_context.context_dir, kept, suppressed, settings, run, seconds)
+    if batch is not None:
+        hadolint_adapter.finish_batch(binary, batch)
+        run = hadolint_adapter.batch_run(binary, batch, dockerfile, prepared.model.display_name)
+        run.batch = None  # one file, one process: not part of a many-file lint
+    elif hadolint and settings.hadolint:
+        run = hadolint_adapter.run_hadolint(dockerfile, prepared.model.display_name)  # reports why it cannot run
+    return finish(prepared, run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 SEVERITIES = ("error", "warning", "info", "style")  # most to least severe, as hadolint orders them
 CATEGORIES = {
@@ -55,9 +55,9 @@ class Finding:
         return replace(self, **changes)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["sources"] = list(self.sources)
-        return data
+        return {"code": self.code, "severity": self.severity, "category": self.category, "message": self.message,
+                "file": self.file, "line": self.line, "column": self.column, "fix": self.fix,
+                "sources": list(self.sources)}
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, severity_rank(self.severity), self.code)

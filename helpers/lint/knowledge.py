@@ -19,6 +19,16 @@ BUILD_TOOL_PACKAGES = frozenset({
 BUILD_TOOL_SUFFIXES = ("-dev", "-devel")
 
 
+# Build tools that alone do not make a build stage: git fetches sources (and some apps run it at
+# run time); a stage is a build-tools stage only when it installs a compiler, headers or the like.
+NOT_ALONE = frozenset({"git"})
+
+
+def makes_build_stage(tools: list[str]) -> bool:
+    """Whether these build tools (see :func:`is_build_tool`) make a stage one that compiles."""
+    return any(re.split(r"[=:<>]", t, maxsplit=1)[0].lower() not in NOT_ALONE for t in tools)
+
+
 def is_build_tool(package: str) -> bool:
     name = re.split(r"[=:<>]", package, maxsplit=1)[0].lower()
     name = re.sub(r"-[0-9.]+$", "", name)  # gcc-12, g++-12
@@ -39,8 +49,18 @@ MANIFEST_PATTERNS = (
 MANIFEST = re.compile("|".join(fnmatch.translate(p) for p in MANIFEST_PATTERNS))
 
 
+MANIFEST_NAMES = tuple(p for p in MANIFEST_PATTERNS if not any(ch in p for ch in "*?["))
+
+
 def is_manifest(source: str) -> bool:
-    return MANIFEST.match(posixpath.basename(posixpath.normpath(source))) is not None
+    """A manifest by name; a pattern (``package*.json``, ``go.*``, ``Gemfile*``) when it names manifests:
+    it starts with a manifest's name and every file it matches among the known ones is one."""
+    name = posixpath.basename(posixpath.normpath(source))
+    if MANIFEST.match(name) is not None:
+        return True
+    cut = next((n for n, ch in enumerate(name) if ch in "*?["), None)
+    return cut is not None and cut > 0 and any(
+        m.startswith(name[:cut]) and fnmatch.fnmatchcase(m, name) for m in MANIFEST_NAMES)
 
 
 # Weights and data that belong in a volume or an artifact store, not an image layer.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.context import ContextError, ContextScan, scan_context
+from helpers.context import ContextError, ContextScan, ignore_file_for, scan_context
 from helpers.lint.config import LintConfig
 
 
@@ -19,16 +19,28 @@ class LintContext:
     config: LintConfig = field(default_factory=LintConfig)
     scan_error: ContextError | None = None  # why the context could not be scanned (reported as DO004)
     _scan: ContextScan | None = field(default=None, repr=False)
+    # scans shared by the Dockerfiles of one many-file lint: (context, ignore file) -> scan or error
+    shared: dict | None = field(default=None, repr=False)
 
     def scan(self) -> ContextScan | None:
         """The context as BuildKit would send it; None when linting text without a context."""
         if self.context_dir is None or self.scan_error is not None:
             return None
         if self._scan is None:
-            try:
-                self._scan = scan_context(self.context_dir, self.dockerfile)
-            except ContextError as exc:
-                self.scan_error = exc
+            key = (self.context_dir.resolve(), ignore_file_for(self.context_dir, self.dockerfile))
+            if self.shared is not None and key in self.shared:
+                found = self.shared[key]
+            else:
+                try:
+                    found = scan_context(self.context_dir, self.dockerfile)
+                except ContextError as exc:
+                    found = exc
+                if self.shared is not None:
+                    self.shared[key] = found
+            if isinstance(found, ContextError):
+                self.scan_error = found
+            else:
+                self._scan = found
         return self._scan
 
     def read_text(self, relpath: str, limit: int = 2 * 1024 * 1024) -> str | None:

@@ -37,8 +37,9 @@ def parse_pragmas(model: Dockerfile) -> tuple[set[str], dict[int, set[str]]]:
 def apply_pragmas(model: Dockerfile, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     """(kept, suppressed). A merged finding is suppressed if any code it cites is ignored."""
     file_wide, by_line = parse_pragmas(model)
+    starts = {line: i.start_line for i in model.instructions for line in range(i.start_line, i.end_line + 1)}
     kept, suppressed = [], []
     for finding in findings:
-        ignored = file_wide | by_line.get(finding.line, set())
+        ignored = file_wide | by_line.get(starts.get(finding.line, finding.line), set())
         (suppressed if ignored & set(finding.sources) else kept).append(finding)
     return kept, suppressed

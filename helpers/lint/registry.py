@@ -30,6 +30,7 @@ from helpers.lint.rules import (
     single_stage_build,
     source_copied_before_install,
     syntax_directive,
+    unpinned_installer_upgrade,
     unpinned_manifest,
     unpinned_pip_install,
 )
@@ -64,6 +65,7 @@ RULES = [
     dockerignore_weak,  # DO602
     consecutive_runs,  # DO603
     unpinned_pip_install,  # DO604
+    unpinned_installer_upgrade,  # DO607
     unpinned_manifest,  # DO605
     no_healthcheck,  # DO606
 ]

@@ -6,12 +6,14 @@ Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) a
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.report import execute, index_page, render
-from helpers.report.notebooks import select
+from helpers.errors import DockoptError
+from helpers.report import bundle, execute, index_page, page, render
+from helpers.report.notebooks import PHASES, select
 
 
 @dataclass
@@ -68,29 +70,66 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
     try:
         executed = []
         chosen = select(phases)
+        page.copy_plotly(out_dir)
+        engine, cpus = engine_description()
+        first_load = page.load_average()
         for number, phase in enumerate(chosen, 1):
             log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
+            load_start = page.load_average()
             began = time.perf_counter()
             item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
             render_split.record(render_split.NOTEBOOK, time.perf_counter() - began, phase.stem)
+            footer = page.Measurement(engine, cpus, params.repeats, load_start, page.load_average()).footer()
             with render_split.spent(render_split.RENDERING, phase.stem):
-                render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False)
-                render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True)
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False,
+                                   title=f"{phase.title}: {params.name}", nav=navigation(phase.stem), footer=footer)
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True,
+                                   footer=footer)
             state = "ok" if item.ok else f"FAILED ({item.error})"
             log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
             executed.append(item)
-        summary = summary_frame(out_dir)
+        footer = page.Measurement(engine, cpus, params.repeats, first_load, page.load_average()).footer()
+        saved = summary_saved(out_dir)
+        with render_split.spent(render_split.RENDERING, "report.html and report.pdf"):
+            single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
+            try:
+                bundle.print_pdf(single)
+            except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand
+                log(f"      report.pdf not printed: {exc}")
+        # the index last, so its last block holds everything but writing itself
         split = render_split.split(render_split.rows(history, render_id), time.perf_counter() - start)
-        index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, summary,
+        index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer,
                                        split=render_split.table(split))
     finally:
         render_split.stop()
-    seconds = time.perf_counter() - start
-    return ReportResult(out_dir, index, executed, seconds, split, render_id)
+    return ReportResult(out_dir, index, executed, time.perf_counter() - start, split, render_id)
 
 
-def summary_frame(out_dir: Path):
-    """The measured 'Expected Results' table the summary notebook saved (None if it did not run)."""
+def navigation(current: str) -> str:
+    links = ['<a href="index.html">Overview</a>']
+    for phase in PHASES:
+        label = phase.title.split(":")[0]
+        links.append(f'<a href="{phase.stem}.html" aria-current="page">{label}</a>' if phase.stem == current
+                     else f'<a href="{phase.stem}.html">{label}</a>')
+    links.append(f'<a href="{current}.code.html">with code</a>')
+    return " ".join(links)
+
+
+def engine_description() -> tuple[str, int]:
+    import docker
+
+    from helpers.engine import connect
+
+    try:
+        info = connect.describe(connect.client())
+        return (f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}, {info.os_arch})",
+                info.cpus)
+    except (DockoptError, OSError, docker.errors.DockerException) as exc:  # the footer says it was not described
+        return f"not described ({exc})", 0
+
+
+def summary_saved(out_dir: Path):
+    """What the summary notebook saved for the index page (None if it did not run)."""
     from helpers import summary
 
-    return summary.load(out_dir)
+    return summary.load_saved(out_dir)

@@ -80,3 +80,14 @@ def test_a_variant_that_does_not_start_as_it_ships_breaks_its_budget():
     text = phase_budgets.phase2(_measured(install, ships_ok=False), _lint())
     assert "FAIL  phase2_starts: false == true" in text
     assert text.splitlines()[-1] == "budgets: 6 of 7 hold; broken: phase2_starts"
+
+
+def test_report_lines_read_back_as_checks():
+    from helpers.budgets import Budget, evaluate_all, parse_report, report
+
+    budgets = [Budget("size_ratio", "<=", 0.5, "at least half (size ratio)"), Budget("uid", ">", 0, "non-root")]
+    checks, verdict = parse_report(report(evaluate_all(budgets, {"size_ratio": 0.75})))
+    assert [(c["state"], c["key"], c["value"], c["op"], c["limit"], c["what"]) for c in checks] == [
+        ("FAIL", "size_ratio", "0.75", "<=", "0.5", "at least half (size ratio)"),
+        ("SKIP", "uid", "not measured", ">", "0", "non-root")]
+    assert verdict.startswith("budgets: ")

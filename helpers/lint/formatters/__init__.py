@@ -1,4 +1,8 @@
-"""One module per output format; ``render(result, name)`` picks one by the CLI's --format name."""
+"""One module per output format; ``render(result, name)`` picks one by the CLI's --format name.
+
+``result`` is a LintResult (one file, the format dockopt has always printed) or a LintBatch
+(many files: one document, one SARIF run, and a per-file table).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ def render(result, name: str) -> str:
 
         return to_sarif_text(result)
     if name == "table":
-        from helpers.lint.formatters.table import to_table
+        from helpers.lint.formatters.table import to_batch_table, to_table
 
-        return to_table(result)
+        return to_batch_table(result) if hasattr(result, "results") else to_table(result)
     raise ValueError(f"unknown format {name!r}; known: {', '.join(FORMATS)}")

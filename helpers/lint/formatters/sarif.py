@@ -29,9 +29,7 @@ def _rule(code: str) -> dict:
             "properties": {"category": rule.CATEGORY}}
 
 
-def to_sarif(result) -> dict:
-    codes = list(dict.fromkeys(f.code for f in result.findings))
-    index = {code: n for n, code in enumerate(codes)}
+def _results(result, index: dict[str, int]) -> list[dict]:
     uri = Path(result.dockerfile).as_posix()
     results = []
     for f in result.findings:
@@ -44,15 +42,30 @@ def to_sarif(result) -> dict:
             "locations": [location],
             "properties": {"category": f.category, "sources": list(f.sources), "severity": f.severity},
         })
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "dockopt", "version": __version__,
-                                "rules": [_rule(code) for code in codes]}},
-            "results": results,
-        }],
+    return results
+
+
+def to_sarif(result) -> dict:
+    """One run for a LintResult (one file) or a LintBatch (every file; files that could not be linted
+    are the invocation's error notifications)."""
+    results = getattr(result, "results", [result])
+    codes = list(dict.fromkeys(f.code for r in results for f in r.findings))
+    index = {code: n for n, code in enumerate(codes)}
+    run = {
+        "tool": {"driver": {"name": "dockopt", "version": __version__,
+                            "rules": [_rule(code) for code in codes]}},
+        "results": [item for r in results for item in _results(r, index)],
     }
+    errors = getattr(result, "errors", None)
+    if errors is not None:
+        run["invocations"] = [{
+            "executionSuccessful": not errors,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": e.message},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(e.dockerfile).as_posix()}}}]}
+                for e in errors],
+        }]
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def to_sarif_text(result) -> str:

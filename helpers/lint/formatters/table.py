@@ -27,8 +27,28 @@ def to_table(result, width: int | None = None) -> str:
     counts = Counter(f.severity for f in result.findings)
     summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s]) or "no findings"
     extra = f"; {len(result.suppressed)} suppressed by pragma" if result.suppressed else ""
+    if result.overruled:
+        extra += f"; {len(result.overruled)} hadolint finding(s) overruled"
     peer = ""
     if result.hadolint is not None:
         peer = f"; hadolint {result.hadolint.version}" if not result.hadolint.error else f"; {result.hadolint.error}"
     lines.append(f"{summary}{extra}{peer}")
     return "\n".join(lines)
+
+
+def to_batch_table(batch, width: int | None = None, findings: bool = True) -> str:
+    """Each file's findings (as for one file), then one row per file, then the totals."""
+    blocks = [to_table(result, width) for result in batch.results if result.findings] if findings else []
+    rows = []
+    for result in batch.results:
+        counts = Counter(f.severity for f in result.findings)
+        target = batch.targets.get(result.dockerfile)
+        ignore = target.ignore_file if target else None
+        rows.append((str(result.dockerfile), *(str(counts[s]) for s in SEVERITIES),
+                     str(result.context or "-"), ignore.name if ignore else "none"))
+    rows += [(str(e.dockerfile), "-", "-", "-", "-", "could not lint", e.message) for e in batch.errors]
+    head = ("FILE", "ERROR", "WARNING", "INFO", "STYLE", "CONTEXT", "IGNORE FILE")
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) if rows else len(head[i]) for i in range(len(head) - 1)]
+    table = ["  ".join(h.ljust(w) for h, w in zip(head, widths + [0])).rstrip()]
+    table += ["  ".join(c.ljust(w) for c, w in zip(row, widths + [0])).rstrip() for row in rows]
+    return "\n\n".join([*blocks, "\n".join(table), batch.summary()])

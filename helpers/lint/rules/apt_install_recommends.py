@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from helpers.lint.queries import runs
+from helpers.lint.queries import command_lines, runs
 from helpers.lint.rule import found
-from helpers.lint.shell import apt_install_packages, simple_commands
+from helpers.lint.shell import apt_install_packages
 
 CODE = "DO503"
 SEVERITY = "info"
@@ -18,8 +18,8 @@ OFF = ("--no-install-recommends", "APT::Install-Recommends=false", "APT::Install
 
 def check(model, context):
     for run in runs(model.stages):
-        for argv in simple_commands(run.script):
+        for argv, line in command_lines(model, run):
             packages = apt_install_packages(argv)
             if packages and not any(off in " ".join(argv) for off in OFF):
-                yield found(__name__, model, run.start_line, f"installs {', '.join(packages)} with recommends")
+                yield found(__name__, model, line, f"installs {', '.join(packages)} with recommends")
                 break

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.lint.queries import runs
+from helpers.lint.queries import line_of, runs
 from helpers.lint.rule import found
 from helpers.lint.shell import cache_mounted, is_apt, simple_commands
 
@@ -16,8 +16,12 @@ FIX = "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or mount /var/lib
 CLEAN = "/var/lib/apt/lists"
 
 
+def _fetches_lists(argv) -> bool:
+    return is_apt(argv) and ("update" in argv or "install" in argv)
+
+
 def _updates(run) -> bool:
-    return any(is_apt(a) and ("update" in a or "install" in a) for a in simple_commands(run.script))
+    return any(_fetches_lists(a) for a in simple_commands(run.script))
 
 
 def check(model, context):
@@ -28,4 +32,4 @@ def check(model, context):
         later = next((r for r in lineage_runs[index + 1:] if CLEAN in r.script), None)
         detail = (f"removed only at line {later.start_line}, a later layer, which does not shrink the image"
                   if later else "never removed")
-        yield found(__name__, model, run.start_line, detail)
+        yield found(__name__, model, line_of(model, run, _fetches_lists), detail)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.lint.knowledge import is_build_tool
+from helpers.lint.knowledge import is_build_tool, makes_build_stage
 from helpers.lint.queries import os_packages, runs
 from helpers.lint.rule import found
 
@@ -20,6 +20,6 @@ def check(model, context):
         return
     stage = model.stages[0]
     tools = sorted({p for run in runs([stage]) for p in os_packages(run) if is_build_tool(p)})
-    if tools:
+    if makes_build_stage(tools):  # git alone fetches, it does not compile
         yield found(__name__, model, stage.from_line,
                     f"the only stage installs {', '.join(tools)} and is also the image that runs")

