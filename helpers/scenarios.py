@@ -30,8 +30,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import (build_cache, buildlock, render_split, context_digest, dockerfile_steps, interrupts, live_progress, progress, store,
-                     workspace)
+from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, interrupts, live_progress, progress,
+                     render_split, store, workspace)
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable

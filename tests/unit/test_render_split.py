@@ -96,3 +96,14 @@ def test_a_timed_wait_is_taken_out_of_its_enclosing_block(render):
     got = {c: s for c, _, s in rs.rows(history, render_id)}
     assert got[rs.WAIT] == 0.08
     assert got[rs.SETUP] < 0.1  # 0.1 s elapsed, 0.08 s of it was waiting
+
+
+def test_the_index_ends_with_the_measured_split(tmp_path):
+    from helpers.report import index_page
+
+    parts = rs.split([(rs.NOTEBOOK, "00", 50.0), (rs.BUILDS, "a", 30.0), (rs.RENDERING, "00", 2.0)], total=55.0)
+    page = index_page.write_index(tmp_path, "p", "Dockerfile", [], None, split=rs.table(parts)).read_text()
+    block = page[page.index("Where this render's time went"):]
+    assert "builds" in block and "30.0" in block and "overhead (all but builds and runtime checks)" in block
+    assert "45%" in block  # 25 s of 55 s outside builds and runtime checks
+    assert "Where this render" not in index_page.write_index(tmp_path, "p", "Dockerfile", [], None).read_text()
