@@ -63,10 +63,16 @@ def record(category: str, seconds: float, what: str = "") -> None:
         return
     render_id, history = current
     Path(history).parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(history, timeout=60) as db:
-        db.execute(SCHEMA)
-        db.execute("INSERT INTO render_time VALUES (?, ?, ?, ?, ?)", (render_id, category, what, seconds, time.time()))
-    db.close()
+    try:
+        with sqlite3.connect(history, timeout=30) as db:
+            db.execute(SCHEMA)
+            db.execute("INSERT INTO render_time VALUES (?, ?, ?, ?, ?)",
+                       (render_id, category, what, seconds, time.time()))
+        db.close()
+    except sqlite3.Error as exc:  # bookkeeping never breaks a render; the split then says less, and why
+        import sys
+
+        print(f"dockopt: {seconds:.1f} s of {category} not recorded in {history}: {exc}", file=sys.stderr)
 
 
 def took(category: str, seconds: float, what: str = "") -> None:
