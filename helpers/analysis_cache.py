@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import store
+from helpers import render_split, store
 
 PACKAGE = Path(__file__).parent
 
@@ -25,6 +25,29 @@ def code_digest(modules: tuple[str, ...]) -> str:
         for file in files:
             h.update(file.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _gzip_key(diff_id: str, level: int) -> str:
+    import zlib
+
+    # the diff id is the sha256 of the layer tar: same id, same bytes, same gzip size for a zlib
+    return f"layer-gzip:{diff_id}:{level}:{zlib.ZLIB_RUNTIME_VERSION}"
+
+
+def layer_gzip_sizes(history: Path, diff_ids: list[str], level: int) -> dict[str, int]:
+    """The gzip sizes already measured for these layers (a base layer every variant shares is
+    compressed once per history file, not once per image)."""
+    with store.open_history(history) as hist:
+        found = {d: hist.get_analysis(_gzip_key(d, level)) for d in dict.fromkeys(diff_ids)}
+    return {d: size for d, size in found.items() if isinstance(size, int)}
+
+
+def remember_layer_gzip_sizes(history: Path, sizes: dict[str, int], level: int) -> None:
+    if not sizes:
+        return
+    with store.open_history(history) as hist:
+        for diff_id, size in sizes.items():
+            hist.put_analysis(_gzip_key(diff_id, level), "layer-gzip", diff_id, size, 0.0)
 
 
 def lookup(history: Path, kind: str, image_id: str, modules: tuple[str, ...], extra: str = ""):
@@ -46,7 +69,8 @@ def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], co
             if found is not None:
                 return found
     start = time.perf_counter()
-    result = compute()
+    with render_split.spent(render_split.ANALYSIS, kind):
+        result = compute()
     if keep is not None and not keep(result):
         return result
     with store.open_history(history) as hist:

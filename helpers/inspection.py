@@ -12,33 +12,45 @@ from helpers.measure.report import ImageReport
 
 
 def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed: bool = True,
-                  target: str | None = None, source: str = "auto") -> ImageReport:
+                  target: str | None = None, source: str = "auto", history: Path | None = None) -> ImageReport:
     """Sizes, layers by Dockerfile line, reclaimable bytes, build tools, unwanted files, user.
 
     Args:
         tag: an image in the engine.
         dockerfile: the Dockerfile that built it, to attribute each layer to its line.
         compressed: also gzip every layer (level 6) for the size a registry stores; costs a
-            full read of the image (about 10 s per GB here) and needs the layer tars, so the
-            image is exported with ``docker save``.
+            full read of the image (about 10 s per GB per core here). From the layer store,
+            each layer's tar is rebuilt from its tar-split record (byte-identical to the
+            exported one) and the layers are compressed in parallel.
         target: the stage built, if not the last.
         source: ``auto`` reads the layers from the engine's overlay2 layer store when it can
-            (a local engine, readable data root, no compressed size asked for) and exports
-            the image with ``docker save`` otherwise; ``save`` always exports. Both give the
-            same entries; ``report.source`` says which was used and, for a fallback, why.
+            (a local engine, readable data root) and exports the image with ``docker save``
+            otherwise; ``save`` always exports. Both give the same entries and sizes;
+            ``report.source`` says which was used and, for a fallback, why.
+        history: a history file remembering each layer's gzip size by diff id (from the layer
+            store only), so layers shared between images are compressed once.
     """
     from helpers.engine import images
     from helpers.measure.report import analyse
 
     text = Path(dockerfile).read_text() if dockerfile else None
     inspect = images.inspect_local(tag) or images.inspect(tag)
-    report, why = None, "asked for" if source == "save" else "the compressed size needs the layer tars"
-    if source == "auto" and not compressed:
+    report, why = None, "asked for"
+    if source == "auto":
         from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable
 
         try:
             with LayerStoreImage(inspect) as image:
-                report = analyse(image, inspect, text, compressed=False, target=target)
+                if compressed and history is not None:
+                    from helpers.analysis_cache import layer_gzip_sizes
+                    from helpers.measure.replay import GZIP_LEVEL
+
+                    image.known_gzip = layer_gzip_sizes(history, [l.diff_id for l in image.layers], GZIP_LEVEL)
+                report = analyse(image, inspect, text, compressed=compressed, target=target)
+                if compressed and history is not None:
+                    from helpers.analysis_cache import remember_layer_gzip_sizes
+
+                    remember_layer_gzip_sizes(history, image.computed_gzip, GZIP_LEVEL)
             report.source = image.source
         except LayerStoreUnavailable as exc:
             why = str(exc)

@@ -23,7 +23,9 @@ import hashlib
 import json
 import os
 import tarfile
+import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from helpers.imagefs import FILE, Entry, Layer, classify, map_history, parse_headers, HistoryEntry
@@ -96,6 +98,82 @@ class _TarSplitBlocks:
             size -= take
 
 
+CHUNK = 1 << 20  # bytes handed to the compressor at once: large enough that zlib runs without the GIL
+
+
+def tar_stream(record_path: str | Path, directory: str | Path) -> Iterator[bytes]:
+    """The layer tar, byte for byte as ``docker save`` writes it, rebuilt the way the engine does.
+
+    The engine's own export (tar-split's ``asm.NewOutputTarStream``) replays the record: raw
+    segments (headers, padding, end blocks) as stored, and for each file entry with contents,
+    exactly ``size`` bytes read from the overlay2 ``diff`` directory. This does the same, so
+    the stream's sha256 is the layer's diff id (``LayerStoreImage.verify`` checks it).
+    """
+    directory = str(directory)
+    with gzip.open(record_path, "rb") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if record["type"] == 2:
+                if record.get("payload"):
+                    yield base64.b64decode(record["payload"])
+                continue
+            size = record.get("size") or 0
+            if not size:
+                continue
+            raw = record.get("name_raw")
+            name = base64.b64decode(raw).decode("utf-8", "surrogateescape") if raw else record["name"]
+            with open(os.path.join(directory, name), "rb") as data:
+                left = size
+                while left:
+                    chunk = data.read(min(CHUNK, left))
+                    if not chunk:
+                        raise OSError(f"{name} in {directory} is shorter than its tar entry ({size} bytes)")
+                    left -= len(chunk)
+                    yield chunk
+
+
+def _batched(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Many small tar headers joined into CHUNK-sized pieces (one compressor call each)."""
+    buffer = bytearray()
+    for chunk in chunks:
+        if len(chunk) >= CHUNK and not buffer:
+            yield chunk
+            continue
+        buffer += chunk
+        if len(buffer) >= CHUNK:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def stream_facts(chunks: Iterator[bytes], level: int | None = None, digest: bool = False) -> dict:
+    """Bytes, gzip size at ``level`` (None: not compressed) and sha256 of one tar stream."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if level is not None else None
+    sha = hashlib.sha256() if digest else None
+    size = gz = 0
+    for chunk in _batched(chunks):
+        size += len(chunk)
+        if sha is not None:
+            sha.update(chunk)
+        if compressor is not None:
+            gz += len(compressor.compress(chunk))
+    if compressor is not None:
+        gz += len(compressor.flush())
+    return {"bytes": size, "gzip_bytes": gz if compressor is not None else None,
+            "sha256": "sha256:" + sha.hexdigest() if sha is not None else None}
+
+
+def workers() -> int:
+    """The cores this process may use (not the machine's count: a container or taskset limits it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def tar_split_entries(record_path: str | Path) -> Iterator[tuple[Entry, str]]:
     """(entry, raw member name) for each member of the layer tar a tar-split record describes."""
     with gzip.open(record_path, "rb") as fh:
@@ -166,6 +244,10 @@ class LayerStoreImage:
         self.layers = [Layer(i, diff_ids[i], self._dirs[i], self._records[i].stat().st_size, makers[i])
                        for i in range(len(diff_ids))]
         self.repo_tags = list(inspect.get("RepoTags") or [])
+        # gzip sizes by diff id already known (a layer shared with an image measured before: the
+        # same diff id is the same tar, so the same gzip size) and those computed here
+        self.known_gzip: dict[str, int] = {}
+        self.computed_gzip: dict[str, int] = {}
 
     def __enter__(self) -> LayerStoreImage:
         return self
@@ -184,10 +266,11 @@ class LayerStoreImage:
     ) -> Iterator[Entry]:
         """Every member of one layer, in the order its tar holds them (see ``SavedImage.entries``).
 
-        ``tee`` (the layer tar's bytes, to gzip it) is not offered: the tar is never built here.
+        ``tee`` is not offered: the compressed size comes from ``compressed_sizes``, which rebuilds
+        each layer's tar and compresses the layers in parallel.
         """
         if tee is not None:
-            raise LayerStoreUnavailable("the compressed size needs each layer tar: use docker save")
+            raise LayerStoreUnavailable("tee is not offered here: use compressed_sizes")
         directory = self._dirs[layer.index]
         try:
             for entry, _ in tar_split_entries(self._records[layer.index]):
@@ -198,6 +281,34 @@ class LayerStoreImage:
                 yield entry
         except (tarfile.HeaderError, OSError, ValueError) as exc:
             raise LayerStoreUnavailable(f"layer {layer.index} cannot be read from the layer store: {exc}") from None
+
+    def layer_stream(self, layer: Layer) -> Iterator[bytes]:
+        """The layer's tar as ``docker save`` exports it (see ``tar_stream``)."""
+        return tar_stream(self._records[layer.index], self._dirs[layer.index])
+
+    def stream_facts(self, level: int | None, digest: bool = False, layers: list[Layer] | None = None) -> list[dict]:
+        """``stream_facts`` of every layer (or of ``layers``), compressed in parallel on the cores
+        available (zlib releases the GIL while it compresses, so threads use every core)."""
+        layers = self.layers if layers is None else layers
+
+        def one(layer: Layer) -> dict:
+            try:
+                return stream_facts(self.layer_stream(layer), level, digest)
+            except (OSError, ValueError, KeyError) as exc:
+                raise LayerStoreUnavailable(f"layer {layer.index}'s tar cannot be rebuilt: {exc}") from None
+
+        if not layers:
+            return []
+        with ThreadPoolExecutor(max_workers=min(workers(), len(layers))) as pool:
+            return list(pool.map(one, layers))
+
+    def compressed_sizes(self, level: int) -> list[int]:
+        """Each layer tar gzipped at ``level``: what a registry stores for it. Layers in
+        ``known_gzip`` are not read again; the others are added to ``computed_gzip``."""
+        todo = [layer for layer in self.layers if layer.diff_id not in self.known_gzip]
+        for layer, facts in zip(todo, self.stream_facts(level, layers=todo)):
+            self.computed_gzip[layer.diff_id] = facts["gzip_bytes"]
+        return [self.known_gzip.get(layer.diff_id, self.computed_gzip.get(layer.diff_id)) for layer in self.layers]
 
     def walk(self, want: Callable[[Entry], bool] | None = None) -> Iterator[tuple[Layer, Entry]]:
         for layer in self.layers:

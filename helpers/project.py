@@ -26,6 +26,7 @@ from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
 
 PHASES = ("phase1", "phase2", "phase3")
 DERIVE = "to be derived by dockopt"
+DERIVE_CODE = ("variants", "project.py", "dockerfile.py", "dockerfile_steps.py", "engine")  # what a derivation depends on
 VARIANTS = ("original",) + PHASES
 MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "Pipfile", "poetry.lock", "uv.lock",
              "setup.cfg", "requirements.in")
@@ -147,22 +148,77 @@ class Project:
         with the files they COPY that the project lacks (a constraints file), goes into a
         temporary folder, so the shared report holds no copy of the project's source and the
         user's tree is never written to. Each phase is built and smoke-tested as it is derived.
+
+        Every notebook of a render builds its own Project, so the derivation is kept in the
+        history file (``helpers.analysis_cache``) keyed by the context's and Dockerfile's
+        contents, how the app is checked and the deriving code: the first notebook derives, the
+        others reuse its Dockerfiles (checked on disk) instead of building and starting every
+        phase again. A derivation with a failed phase is not kept, so it is tried again.
         """
+        from helpers import render_split
+
+        with render_split.spent(render_split.ANALYSIS, "derive"):  # its builds and runs count as such
+            self._derive()
+
+    def derivation_key(self) -> str:
+        import hashlib
+
+        from helpers.analysis_cache import code_digest
+        from helpers.context_digest import context_digest, file_digest
+
+        parts = [context_digest(self.context), file_digest(self.dockerfile), code_digest(DERIVE_CODE),
+                 shlex.join(self.smoke or []), self.smoke_expect or "", self.code_file or "",
+                 repr(sorted(self.run_env.items())), shlex.join(self.run_args),
+                 repr(sorted(self.user_build_args.items())), str(self.report_dir or "")]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+    def _derive(self) -> None:
         import shutil
 
+        from helpers import analysis_cache, render_split
         from helpers.variants import derive_variants
 
-        out = self.report_dir / "derived" if self.report_dir else Path(self.scratch("dockopt-derived-"))
-        if out.exists():
-            shutil.rmtree(out)
-        copy = Path(self.scratch("dockopt-derived-context-")) / "context"
-        shutil.copytree(self.context, copy, symlinks=True)
-        try:
-            results = derive_variants(self.context, self.dockerfile, out,
-                                      smoke=shlex.join(self.smoke) if self.smoke else None, expect=self.smoke_expect,
-                                      code_file=self.code_file, build_args=self.user_build_args or None,
-                                      rebuild=False, run_env=self.run_env, run_args=self.run_args)
-        except DockoptError as exc:
+        key = self.derivation_key()
+        # Stable across the notebooks of a render (each is its own kernel): the Dockerfiles under the
+        # report's folder, the context copy they build from in a temporary folder named by the key.
+        scratch = Path(tempfile.gettempdir())
+        out = self.report_dir / "derived" if self.report_dir else scratch / f"dockopt-derived-{key}"
+        copy = scratch / f"dockopt-derived-context-{key}" / "context"
+        marker = out / "derivation-key"
+        render = (render_split.active() or ("",))[0]
+
+        def on_disk(results) -> bool:
+            # a derivation where a phase failed may have met a passing fault (a mirror down): it is
+            # reused within the render that made it, and tried again by the next one
+            failed = any(r.error for r in results)
+            files = [p for r in results[1:] for p in [r.dockerfile, *r.files] if p]
+            return (marker.is_file() and marker.read_text() == key + "\n" + (render if failed else "")
+                    and (not failed or bool(render)) and all(Path(p).is_file() for p in files) and copy.is_dir())
+
+        def compute():
+            for folder in (out, copy):
+                if folder.exists():
+                    shutil.rmtree(folder)
+            shutil.copytree(self.context, copy, symlinks=True)
+            try:
+                results = derive_variants(self.context, self.dockerfile, out,
+                                          smoke=shlex.join(self.smoke) if self.smoke else None,
+                                          expect=self.smoke_expect, code_file=self.code_file,
+                                          build_args=self.user_build_args or None, rebuild=False,
+                                          run_env=self.run_env, run_args=self.run_args)
+            except DockoptError as exc:
+                return exc
+            marker.write_text(key + "\n" + (render if any(r.error for r in results) else ""))
+            return results
+
+        found = analysis_cache.lookup(self.history, "derive", key, DERIVE_CODE)
+        if isinstance(found, list) and on_disk(found):
+            results = found
+        else:
+            results = analysis_cache.cached(self.history, "derive", key, DERIVE_CODE, compute, fresh=True,
+                                            keep=lambda r: isinstance(r, list))
+        if isinstance(results, DockoptError):
+            exc = results
             for phase in PHASES:
                 if self.variant_source.get(phase) == DERIVE:
                     self.variant_files[phase], self.variant_source[phase] = None, f"not derived: {exc.message}"

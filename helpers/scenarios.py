@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, image_names, interrupts, live_progress,
-                     progress, store, workspace)
+                     progress, render_split, store, workspace)
 from helpers.engine import buildkit, connect
 from helpers.engine.labels import RENDER_LABEL, RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
@@ -203,6 +203,7 @@ class Session:
         tag = self.target.image_tag() + ("-edited" if edited else "")
         shown = f"{self.target.name}: {label}"
         with buildlock.exclusive() as waited:
+            render_split.took(render_split.WAIT, waited, tag)  # not set-up: another build held the engine
             self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
                                     labels=self.labels(), no_cache=no_cache, check=False,
@@ -222,7 +223,8 @@ class Session:
     def note_disk(self) -> None:
         """The engine's free disk after a build: the lowest it got tells what a run needs."""
         try:
-            free = build_cache.engine_free_bytes(self.cli)
+            with render_split.spent(render_split.SETUP, "free disk check"):
+                free = build_cache.engine_free_bytes(self.cli)
         except OSError:  # the engine went away (requests' ConnectionError): raise_if_fatal says so clearly
             return
         if free is not None:
@@ -323,7 +325,8 @@ class Session:
             pass
         try:
             self.cli.images.prune(filters={"dangling": True, "label": f"{RUN_LABEL}={self.run_label}"})
-            released = build_cache.release_new(self.cli, self.cache_before)
+            with render_split.spent(render_split.SETUP, "build cache release"):
+                released = build_cache.release_new(self.cli, self.cache_before)
             self.history.remember_cache_records(released.held)
             if self.variant_id is not None:
                 self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
@@ -380,7 +383,8 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
             engine_version=info.engine_version, cpus=info.cpus, git_commit=git_commit(target.context),
             host=os.uname().nodename, run_label=run_label, render_id=render_id or None))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
-        session.cache_before = build_cache.snapshot(cli)
+        with render_split.spent(render_split.SETUP, "build cache snapshot"):
+            session.cache_before = build_cache.snapshot(cli)
         session.free_at_start = build_cache.engine_free_bytes(cli)
         session.render_id = render_id or None
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers import analysis_cache, timings
+from helpers import analysis_cache, render_split, timings
 from helpers.context import scan_context
 from helpers.lint import lint_dockerfile
 from helpers.project import Project
@@ -32,8 +32,10 @@ pd.set_option("display.html.table_schema", True)
 
 def lint(project: Project, variant: str = "original"):
     """Lint one variant's Dockerfile against the project's context (hadolint included)."""
-    return lint_dockerfile(project.dockerfile_for(variant), context=project.context_for(variant),
-                           build_args=project.build_args(variant) or None)
+    path = project.dockerfile_for(variant)  # may derive the variants: counted as their own work
+    with render_split.spent(render_split.ANALYSIS, "lint"):
+        return lint_dockerfile(path, context=project.context_for(variant),
+                               build_args=project.build_args(variant) or None)
 
 
 def findings_table(result) -> pd.DataFrame:
@@ -216,11 +218,12 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
 
     frames, images, checks, failed = [], {}, {}, {}
     for variant in project.available(variants):
-        frame = timings.measure_variant(
-            project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios), repeats=repeats,
-            fresh=fresh, history=project.history, build_args=project.build_args(variant),
-            code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log,
-            render_id=project.run_id)
+        with render_split.spent(render_split.SETUP, variant):  # the builds inside count as builds
+            frame = timings.measure_variant(
+                project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios),
+                repeats=repeats, fresh=fresh, history=project.history, build_args=project.build_args(variant),
+                code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log,
+                render_id=project.run_id)
         frames.append(frame)
         image_id = present_image(project, variant, variant_image(project, frame), log)
         if image_id is None:
@@ -229,7 +232,7 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
         dockerfile = project.dockerfile_for(variant)
         images[variant] = analysis_cache.cached(  # keyed by the Dockerfile's content, not where it is
             project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=dockerfile_digest(dockerfile),
-            compute=lambda: inspection.measure_image(image_id, dockerfile))
+            compute=lambda: inspection.measure_image(image_id, dockerfile, history=project.history))
         if runtime:
             options = project.run_options()
             checks[variant] = analysis_cache.cached(
@@ -396,7 +399,7 @@ def digest_table(project: Project, variant: str = "phase3") -> pd.DataFrame:
 
 # Security ----------------------------------------------------------------------------------
 
-SECURITY_CODE = ("security", "imagefs.py", "measure/replay.py")
+SECURITY_CODE = ("security", "imagefs.py", "layerstore.py", "measure/replay.py")
 
 
 def security(project: Project, measured: Measured, fresh: bool = False) -> dict:

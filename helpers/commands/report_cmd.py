@@ -55,6 +55,12 @@ def run(args) -> int:
         print(f"dockopt: {exc.message}", file=sys.stderr)
         return 130
     print(f"report: {result.index} ({result.seconds:.0f} s)")
+    if result.split:
+        from helpers.render_split import overhead
+
+        seconds, share = overhead(result.split)
+        print("  time: " + ", ".join(f"{k} {v:.0f} s" for k, v in result.split.items() if v >= 0.5)
+              + f"; overhead {seconds:.0f} s ({100 * share:.0f}%)")
     failed = [item for item in result.executed if not item.ok]
     for item in failed:
         print(f"  {item.phase.stem} failed: {item.error} (see {item.notebook})")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.engine.labels import ours
+from helpers.render_split import BUILDS, spent
 from helpers.errors import BuildFailed, NoBuildKitClient
 
 CANDIDATE_PATHS = ("/usr/bin/docker", "/usr/local/bin/docker")
@@ -155,7 +156,8 @@ def build(
             argv += ["--target", target]
         argv.append(str(context))
         start = time.perf_counter()
-        returncode, log = _run_streaming(argv, client.env(), timeout_s, on_line)
+        with spent(BUILDS, tag):
+            returncode, log = _run_streaming(argv, client.env(), timeout_s, on_line)
         seconds = time.perf_counter() - start
         image_id = iidfile.read_text().strip() if iidfile.exists() else None
     result = BuildResult(tag, image_id, seconds, log, returncode, argv)

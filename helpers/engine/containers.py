@@ -72,13 +72,16 @@ def _remove(container) -> None:
 @contextlib.contextmanager
 def started(image: str, command: list[str] | None = None, cli=None, **kwargs) -> Iterator[object]:
     """A running container of ``image`` (its own CMD unless ``command``), removed on exit."""
+    from helpers.render_split import RUNTIME, spent
+
     cli = cli or connect.client()
-    container = cli.containers.create(image, command=command, labels=for_container(), **kwargs)
-    try:
-        container.start()
-        yield container
-    finally:
-        _remove(container)
+    with spent(RUNTIME, image):
+        container = cli.containers.create(image, command=command, labels=for_container(), **kwargs)
+        try:
+            container.start()
+            yield container
+        finally:
+            _remove(container)
 
 
 def run(image: str, command: list[str], timeout_s: float = 120, cli=None, *, entrypoint: list[str] | None = None,

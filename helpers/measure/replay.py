@@ -168,9 +168,12 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
         if include_self:
             hide(path, by, DELETED)
 
+    # An image that can rebuild its layer tars (the engine's layer store) compresses them all at
+    # once, in parallel; an exported archive is compressed while it is read.
+    sizes = image.compressed_sizes(GZIP_LEVEL) if gzip and hasattr(image, "compressed_sizes") else None
     for layer in image.layers:
         fact = LayerFacts(layer)
-        feed, finish = _gzip_counter() if gzip else (None, None)
+        feed, finish = _gzip_counter() if gzip and sizes is None else (None, None)
         for entry in image.entries(layer, want=want, tee=feed):
             path, i = entry.path, layer.index
             if entry.type == WHITEOUT:
@@ -197,7 +200,9 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
             kept = entry if entry.data is None else Entry(entry.path, entry.type, entry.size, entry.mode,
                                                           entry.uid, entry.gid, entry.linkname)
             tree.put(path, Placed(i, kept), entry.data)  # the tree keeps no contents in its entries
-        if gzip:
+        if sizes is not None:
+            fact.gzip_bytes = sizes[layer.index]
+        elif gzip:
             fact.gzip_bytes = finish()
         facts.append(fact)
     return Replay(facts, tree.placed, hidden, tree.captured, captured_hidden)

@@ -171,8 +171,27 @@ def summary_html(saved: dict | None) -> str:
 {frame_table(pd.DataFrame(saved["table"]))}"""
 
 
+def split_block(split: list[dict] | None) -> str:
+    """Where this render's wall time went (helpers.render_split), measured, as the page's last block."""
+    if not split:
+        return ""
+    rows = "\n".join(f'<tr><td>{e(r["category"])}</td><td class="num">{r["seconds"]:.1f}</td>'
+                     f'<td class="num">{e(r["share"])}</td></tr>' for r in split)
+    return f"""<h2>Where this render's time went</h2>
+<div class="table-wrap"><table class="people"><thead><tr><th scope="col">work</th>
+<th scope="col" class="num">wall time (s)</th><th scope="col" class="num">share</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></div>
+<p class="meta">Measured by the code doing each kind of work and recorded in the history file for this render
+(a block inside another counts once, as the inner kind). Builds: docker build running; runtime checks:
+containers started to check images; everything else is overhead. Results reused from the history file
+cost no build time, so a re-render is mostly overhead.</p>
+"""
+
+
 def write_index(out_dir, project: str, dockerfile: str, executed, saved: dict | None,
-                footer: str = "") -> Path:
+                footer: str = "", split: list[dict] | None = None) -> Path:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""<h1>Dockerfile optimization report</h1>
 <p class="meta">Project <code>{e(project)}</code> · Dockerfile <code>{e(dockerfile)}</code> · {e(now)}</p>
@@ -185,7 +204,7 @@ or <a href="report.pdf">report.pdf</a>.</p>
 <tbody>
 {phase_rows(executed)}
 </tbody></table></div>
-"""
+{split_block(split)}"""
     target = out_dir / "index.html"
     target.write_text(page.shell(f"dockopt report: {project}", body, footer=footer, plotly=""), encoding="utf-8")
     return target

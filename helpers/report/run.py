@@ -63,6 +63,8 @@ class ReportResult:
     index: Path
     executed: list
     seconds: float
+    split: dict = field(default_factory=dict)  # seconds per kind of work (helpers.render_split)
+    render_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -71,21 +73,27 @@ class ReportResult:
 
 def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
                   progress: bool = True, log=print) -> ReportResult:
-    from helpers import store
+    from helpers import render_split, store
     from helpers.engine import labels
+    from helpers.paths import DEFAULT_HISTORY
 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     params.run_id = params.run_id or store.new_run_id()
+    history = Path(params.history).expanduser() if params.history else DEFAULT_HISTORY
     before = labels.current_render()
     labels.use_render(params.run_id)  # the kernels inherit it, and so does every container they start
+    render_split.start(history, params.run_id)  # the kernels record their work under the same id
     try:
-        return _render(params, out_dir, phases, progress, log)
+        return _render(params, out_dir, phases, progress, log, history)
     finally:
+        render_split.stop()
         labels.use_render(before)
 
 
-def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) -> ReportResult:
+def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log, history: Path) -> ReportResult:
+    from helpers import render_split
+
     (out_dir / "executed" / "kernel.log").unlink(missing_ok=True)
     start = time.perf_counter()
     executed = []
@@ -99,6 +107,7 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
                 break
             log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
             load_start = page.load_average()
+            began = time.perf_counter()
             try:
                 item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress,
                                        engine_kwargs=interrupt.engine_kwargs(stop))
@@ -108,10 +117,13 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
                 break  # the kernel was stopped or killed: what it measured is in the history
             if stop.requested:
                 break
+            render_split.record(render_split.NOTEBOOK, time.perf_counter() - began, phase.stem)
             footer = page.Measurement(engine, cpus, params.repeats, load_start, page.load_average()).footer()
-            render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False,
-                               title=f"{phase.title}: {params.name}", nav=navigation(phase.stem), footer=footer)
-            render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True, footer=footer)
+            with render_split.spent(render_split.RENDERING, phase.stem):
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.html", with_code=False,
+                                   title=f"{phase.title}: {params.name}", nav=navigation(phase.stem), footer=footer)
+                render.render_html(item.notebook, out_dir / f"{phase.stem}.code.html", with_code=True,
+                                   footer=footer)
             state = "ok" if item.ok else f"FAILED ({item.error})"
             log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
             executed.append(item)
@@ -123,13 +135,17 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log) ->
             + (f", {len(removed)} container(s) it left removed" if removed else ""))
     footer = page.Measurement(engine, cpus, params.repeats, first_load, page.load_average()).footer()
     saved = summary_saved(out_dir)
-    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer)
-    single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
-    try:
-        bundle.print_pdf(single)
-    except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand; say what is missing
-        log(f"      report.pdf not printed: {exc}")
-    return ReportResult(out_dir, index, executed, time.perf_counter() - start)
+    with render_split.spent(render_split.RENDERING, "report.html and report.pdf"):
+        single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
+        try:
+            bundle.print_pdf(single)
+        except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand
+            log(f"      report.pdf not printed: {exc}")
+    # the index last, so its last block holds everything but writing itself
+    split = render_split.split(render_split.rows(history, params.run_id), time.perf_counter() - start)
+    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer,
+                                   split=render_split.table(split))
+    return ReportResult(out_dir, index, executed, time.perf_counter() - start, split, params.run_id)
 
 
 def navigation(current: str) -> str:

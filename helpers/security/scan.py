@@ -39,6 +39,7 @@ class SecurityReport:
     sbom: dict
     scanner_list: list[scanners.ScannerStatus]
     not_run: dict[str, str] = field(default_factory=dict)  # check module -> why it could not run
+    source: str = ""  # where the layers were read from: the engine's layer store, or docker save and why
 
     @property
     def score(self) -> int:
@@ -133,21 +134,31 @@ def scan_archive(
         engine_tag: the engine's name for the image, for trivy/grype; without it they are skipped.
         image_id: the engine's image id, when known (names the SBOM's subject).
     """
-    text = None
-    if dockerfile is not None:
-        is_file = isinstance(dockerfile, Path) or ("\n" not in dockerfile and Path(dockerfile).is_file())
-        text = Path(dockerfile).read_text() if is_file else str(dockerfile)
-    uid, note = runtime or (None, "no container was run")
+    text = dockerfile_text(dockerfile)
     with SavedImage(path) as image:
-        facts = gather(image, name or str(path), dockerfile=text, build_args=dict(build_args or {}),
-                       secrets=tuple(s for s in secrets if s), runtime_uid=uid, runtime_note=note)
-        found, not_run = run_checks(facts)
-        os_result, debs = check_os(facts, index)
-        found += os_fixes.as_findings(os_result)
-        python = sbom.python_dists(facts)
-        release = facts.os_release()
-        distro = f"{release.get('ID', '')}-{release.get('VERSION_ID', '')}" if release else ""
-        bom = sbom.cyclonedx(facts.name, image_id, python, debs, distro=distro)
+        return scan_opened(image, name or str(path), text, secrets, build_args, index, runtime, engine_tag, image_id)
+
+
+def dockerfile_text(dockerfile: str | Path | None) -> str | None:
+    """The Dockerfile's text from a path or the text itself."""
+    if dockerfile is None:
+        return None
+    is_file = isinstance(dockerfile, Path) or ("\n" not in dockerfile and Path(dockerfile).is_file())
+    return Path(dockerfile).read_text() if is_file else str(dockerfile)
+
+
+def scan_opened(image, name: str, text: str | None, secrets, build_args, index, runtime, engine_tag, image_id):
+    """``scan_archive``'s work on an opened image: a ``SavedImage`` or the engine's ``LayerStoreImage``."""
+    uid, note = runtime or (None, "no container was run")
+    facts = gather(image, name, dockerfile=text, build_args=dict(build_args or {}),
+                   secrets=tuple(s for s in secrets if s), runtime_uid=uid, runtime_note=note)
+    found, not_run = run_checks(facts)
+    os_result, debs = check_os(facts, index)
+    found += os_fixes.as_findings(os_result)
+    python = sbom.python_dists(facts)
+    release = facts.os_release()
+    distro = f"{release.get('ID', '')}-{release.get('VERSION_ID', '')}" if release else ""
+    bom = sbom.cyclonedx(facts.name, image_id, python, debs, distro=distro)
     if runtime is None:
         not_run["runtime_uid"] = note
     points, grade, breakdown = score(found)
@@ -163,13 +174,25 @@ def scan_image(
     run_container: bool = True,
     index: IndexSource | None = debian_security.fetch_index,
 ) -> SecurityReport:
-    """Scan an image in the engine: saved to a temporary tarball (deleted after), plus one
-    labelled, removed container to measure the uid it really runs as."""
+    """Scan an image in the engine, plus one labelled, removed container to measure the uid it
+    really runs as. The layers are read from the engine's layer store where it is local (no
+    export); otherwise the image is saved to a temporary tarball (deleted after)."""
     from helpers.engine import images
+    from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable
     from helpers.security import runtime as runtime_uid
 
-    image_id = images.inspect(tag)["Id"]
+    inspect = images.inspect(tag)
+    image_id = inspect["Id"]
     runtime = runtime_uid.measure_uid(tag) if run_container else None
+    try:
+        report = scan_opened(LayerStoreImage(inspect), tag, dockerfile_text(dockerfile), secrets, build_args, index,
+                             runtime, tag, image_id)
+        report.source = LayerStoreImage.source
+        return report
+    except LayerStoreUnavailable as exc:  # not local, not readable, or a layer unreadable: export instead
+        why = str(exc)
     with images.saved(tag) as tar:
-        return scan_archive(tar, tag, dockerfile, secrets, build_args, index, runtime, engine_tag=tag,
-                            image_id=image_id)
+        report = scan_archive(tar, tag, dockerfile, secrets, build_args, index, runtime, engine_tag=tag,
+                              image_id=image_id)
+    report.source = f"docker save ({why})"
+    return report

@@ -8,6 +8,9 @@ waste rows must match. The image is removed afterwards.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import zlib
 from collections import Counter
 
 import pytest
@@ -16,10 +19,11 @@ from helpers.engine import buildkit, images
 from helpers.imagefs import OPAQUE, WHITEOUT, SavedImage
 from helpers.inspection import measure_image
 from helpers.layerstore import SOURCE, LayerStoreImage
+from helpers.measure.replay import GZIP_LEVEL
 from helpers.measure.report import want
 from tests.integration.conftest import BASE
 
-TAG = "dockopt-test/layerstore:edits"
+TAG = f"{os.environ.get('DOCKOPT_TEST_PREFIX', 'dockopt-test')}/layerstore:edits"
 DOCKERFILE = f"""FROM {BASE}
 RUN mkdir -p /data /opq/sub && echo keep > /data/keep.txt && head -c 100000 /dev/urandom > /data/gone.bin \\
     && echo a > /opq/a.txt && echo b > /opq/sub/b.txt && echo one > /over.txt && ln /data/keep.txt /data/keep-link \\
@@ -72,8 +76,38 @@ def test_both_sources_give_the_same_report(edits):
     assert {"/opq/a.txt", "/opq/sub/b.txt", "/over.txt"} <= set(hidden)
 
 
-def test_a_compressed_size_is_read_from_docker_save(edits):
-    tag, _ = edits
-    report = measure_image(tag, compressed=True)
-    assert report.source.startswith("docker save (the compressed size")
-    assert report.sizes.compressed_bytes > 0
+def gzip_size(chunks, level: int) -> int:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return sum(len(compressor.compress(chunk)) for chunk in chunks) + len(compressor.flush())
+
+
+def read_chunks(fh):
+    while chunk := fh.read(1 << 20):
+        yield chunk
+
+
+@pytest.mark.parametrize("tag", [None, BASE])  # the edits image, and a base image of real size
+def test_rebuilt_layer_tars_are_the_exported_ones(edits, tag):
+    tag = tag or edits[0]
+    store = LayerStoreImage(images.inspect(tag))
+    facts = store.stream_facts(GZIP_LEVEL, digest=True)
+    # sha256 of each rebuilt stream is the layer's diff id: the very tar `docker save` exports
+    assert [f["sha256"] for f in facts] == [layer.diff_id for layer in store.layers]
+    with images.saved(tag) as path, SavedImage(path) as saved:
+        for fact, layer in zip(facts, saved.layers):
+            raw = saved.raw_layer(layer)
+            exported = hashlib.sha256()
+            for chunk in read_chunks(raw):
+                exported.update(chunk)
+            assert "sha256:" + exported.hexdigest() == fact["sha256"], f"layer {layer.index}"
+            raw.seek(0)
+            assert gzip_size(read_chunks(raw), GZIP_LEVEL) == fact["gzip_bytes"], f"layer {layer.index}"
+
+
+def test_the_compressed_size_is_read_from_the_layer_store(edits):
+    tag, dockerfile = edits
+    store = measure_image(tag, dockerfile, compressed=True)
+    saved = measure_image(tag, dockerfile, compressed=True, source="save")
+    assert store.source == SOURCE
+    assert store.sizes.compressed_bytes == saved.sizes.compressed_bytes > 0
+    assert [r["gzip_bytes"] for r in store.layer_rows] == [r["gzip_bytes"] for r in saved.layer_rows]

@@ -167,3 +167,24 @@ def test_a_real_key_in_the_app_directory_stays_critical(app_key):
     assert key["path"] == "/app/deploy_key" and key["severity"] == "critical" and "private key" in key["message"]
     assert app_key.grade == "F"
     assert set(rows(app_key, "SEC017")["path"]) == {SSH_PY, SSH_PYC, FIXTURE_KEY}
+
+
+def test_the_layer_store_scan_equals_the_exported_scan(tmp_path_factory):
+    """One export per image at most: the scan reads the engine's layer store, and finds exactly
+    what it finds in the `docker save` tarball of the same image."""
+    from helpers.engine import images
+    from helpers.layerstore import SOURCE
+    from helpers.security.scan import scan_archive, scan_image
+
+    tag, dockerfile = build(tmp_path_factory, "planted-dirty-both", DIRTY)
+    try:
+        ours = scan_image(tag, dockerfile=dockerfile, secrets=(BUILD_SECRET,), index=None, run_container=False)
+        with images.saved(tag) as tar:
+            theirs = scan_archive(tar, tag, dockerfile, (BUILD_SECRET,), index=None, engine_tag=tag,
+                                  image_id=ours.image_id)
+    finally:
+        remove(tag)
+    assert ours.source == SOURCE
+    assert [f.as_dict() for f in ours.finding_list] == [f.as_dict() for f in theirs.finding_list]
+    assert {"SEC002", "SEC007"} <= {f.rule for f in ours.finding_list}
+    assert ours.sbom["components"] == theirs.sbom["components"]

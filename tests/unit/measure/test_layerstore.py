@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -180,10 +181,42 @@ def test_layer_store_refuses_what_it_cannot_vouch_for(tmp_path, spoil, why):
         LayerStoreImage(inspect)
 
 
-def test_layer_store_cannot_give_layer_bytes(tmp_path):
+def test_layer_store_offers_no_tee(tmp_path):
     image = LayerStoreImage(fake_store(tmp_path, [layer_tar(LOWER)]))
-    with pytest.raises(LayerStoreUnavailable, match="docker save"):
+    with pytest.raises(LayerStoreUnavailable, match="compressed_sizes"):
         list(image.entries(image.layers[0], tee=lambda data: None))
+
+
+def test_layer_tars_are_rebuilt_byte_for_byte(tmp_path):
+    tars = [layer_tar(LOWER), layer_tar(MEMBERS)]
+    image = LayerStoreImage(fake_store(tmp_path, tars))
+    assert [b"".join(image.layer_stream(layer)) for layer in image.layers] == tars
+    facts = image.stream_facts(6, digest=True)
+    assert [f["sha256"] for f in facts] == [layer.diff_id for layer in image.layers]
+    assert [f["bytes"] for f in facts] == [len(t) for t in tars]
+    expected = []
+    for tar in tars:
+        c = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        expected.append(len(c.compress(tar) + c.flush()))
+    assert image.compressed_sizes(6) == expected
+
+
+def test_known_layer_sizes_are_not_compressed_again(tmp_path):
+    tars = [layer_tar(LOWER), layer_tar(MEMBERS)]
+    image = LayerStoreImage(fake_store(tmp_path, tars))
+    full = image.compressed_sizes(6)
+    again = LayerStoreImage(fake_store(tmp_path / "again", tars))
+    again.known_gzip = {again.layers[0].diff_id: full[0]}
+    (tmp_path / "again/overlay2/cache0/diff/etc").rename(tmp_path / "again/gone")  # unreadable if it were read
+    assert again.compressed_sizes(6) == full
+    assert list(again.computed_gzip) == [again.layers[1].diff_id]
+
+
+def test_a_missing_file_content_is_refused_with_the_layer(tmp_path):
+    image = LayerStoreImage(fake_store(tmp_path, [layer_tar(LOWER), layer_tar(MEMBERS)]))
+    (tmp_path / "overlay2/cache1/diff/opt/tool").unlink()
+    with pytest.raises(LayerStoreUnavailable, match="layer 1's tar cannot be rebuilt"):
+        image.compressed_sizes(6)
 
 
 def test_a_summary_needs_no_pandas(tiny_tar):
