@@ -1,0 +1,153 @@
+"""``dockopt fleet`` on a real pool: the main engine and a second dockerd started on this machine.
+
+Three tiny projects (dockopt's Python base, nothing installed) are rendered across both engines
+with every notebook of ``dockopt report`` and ``--repeats 1``. The second test re-runs the same
+fleet into the same folder (each project goes back to the engine that measured it and reads its
+numbers back) and kills the second engine while it works: the other projects finish and the
+project it held is retried on the main engine (or reported, never lost).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers.engine import base_images
+from helpers.fleet import config as fleet_config
+from helpers.fleet.engines import Engine, parse_engines
+from helpers.fleet.results import report_tag
+from helpers.fleet.run import render_fleet
+from tests.support.second_engine import SecondEngine
+
+NAMES = ("dockopt-fleet-alpha", "dockopt-fleet-beta", "dockopt-fleet-gamma")
+BASES = (base_images.PYTHON_TAG, base_images.MINIMAL_TAG, base_images.ROOTFS_TAG)
+
+DOCKERFILE = f"""FROM {base_images.PYTHON_TAG}
+WORKDIR /app
+COPY . .
+RUN pip install --no-index -r requirements.txt
+CMD ["python", "app.py"]
+"""
+
+
+def tiny_project(root: Path, name: str) -> Path:
+    ctx = root / name
+    ctx.mkdir(parents=True)
+    (ctx / "Dockerfile").write_text(DOCKERFILE)
+    (ctx / "requirements.txt").write_text("# no dependencies: the build stays tiny\n")
+    (ctx / "app.py").write_text(f"print('hello from {name}')\n")
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def second_engine(engine, tmp_path_factory):
+    for tag in BASES:
+        engine.images.get(tag)  # the main engine has them (`make base`); fails loudly if not
+    second = SecondEngine(tmp_path_factory.mktemp("second-engine"), name="dkopt-fleet1").start()
+    try:
+        second.load_images(*BASES)
+        yield second
+    finally:
+        second.stop()
+
+
+@pytest.fixture(scope="module")
+def fleet_file(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("fleet")
+    lines = ["repeats: 1", "projects:"]
+    for name in NAMES:
+        tiny_project(root, name)
+        lines += [f"  - name: {name}", f"    context: {name}", "    smoke: python app.py"]
+    (root / "fleet.yaml").write_text("\n".join(lines) + "\n")
+    return root / "fleet.yaml"
+
+
+@pytest.fixture(scope="module")
+def pool(second_engine) -> list[Engine]:
+    return parse_engines(["unix:///var/run/docker.sock", second_engine.host])
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fleet-out")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remove_our_images(engine):
+    yield
+    for name in NAMES:  # what the reports built on the main engine (the second engine is deleted whole)
+        for image in engine.images.list(name=report_tag(name, "x").split(":")[0]):
+            for tag in image.tags:
+                try:
+                    engine.images.remove(tag, force=True)
+                except Exception:  # already gone
+                    pass
+
+
+@pytest.fixture(scope="module")
+def first_fleet(pool, fleet_file, out):
+    start = time.perf_counter()
+    page, data = render_fleet(fleet_config.load(fleet_file), pool, out)
+    data["test_wall_s"] = time.perf_counter() - start
+    print(f"three-project fleet on two engines: {data['test_wall_s']:.0f} s")
+    return page, data
+
+
+def test_three_projects_across_two_engines(first_fleet, pool, second_engine, out):
+    page, data = first_fleet
+    assert page == out / "index.html" and (out / "fleet.json").is_file()
+    projects = {p["name"]: p for p in data["projects"]}
+    assert set(projects) == set(NAMES)
+    used = {p["engine"]["name"] for p in projects.values() if p["engine"]}
+    assert used == {e.name for e in pool}, f"both engines take projects: {used}"
+    for name, project in projects.items():
+        assert project["outcome"] == "ok", (name, project["message"])
+        assert (out / project["slug"] / "index.html").is_file() and project["report"] == f"{project['slug']}/index.html"
+        original = project["numbers"]["variants"]["original"]
+        assert original["size_bytes"] > 100e6 and 0 < original["compressed_bytes"] < original["size_bytes"]
+        assert original["code_rebuild_s"] > 0
+        assert project["engine"]["cpus"] >= 1 and project["engine"]["engine_version"]
+        assert project["lint"]["count"] > 0
+    on_second = [p for p in projects.values() if p["engine"]["host"] == second_engine.host]
+    assert on_second
+    import docker
+
+    second = docker.DockerClient(base_url=second_engine.host)
+    for project in on_second:  # the build really ran on the engine the index names
+        second.images.get(report_tag(project["name"], "original"))
+    assert data["mixed_engines"]
+    html = page.read_text()
+    assert "compare only within one engine" in html
+    assert all(f'href="{p["slug"]}/index.html"' in html for p in projects.values())
+
+
+def test_killed_engine_fails_only_its_project_which_is_retried(first_fleet, pool, second_engine, fleet_file, out):
+    before = {p["name"]: p["engine"]["name"] for p in first_fleet[1]["projects"]}
+    seen = []
+
+    def log(line: str) -> None:
+        seen.append(line)
+        if f"on {second_engine.host}: dockopt report" in line:  # the second engine has started a project
+            threading.Timer(8, second_engine.kill).start()
+
+    page, data = render_fleet(fleet_config.load(fleet_file), pool, out, log=log)
+    projects = {p["name"]: p for p in data["projects"]}
+    killed = [p for p in projects.values() if p["attempts"][0]["engine"] == second_engine.host]
+    assert killed, "\n".join(seen)
+    for project in killed:
+        first = project["attempts"][0]
+        assert first["outcome"] == "engine failed" and second_engine.host in first["message"]
+        assert len(project["attempts"]) == 2 and project["attempts"][1]["engine"] != second_engine.host
+        assert project["outcome"] == "ok", project["message"]  # retried on the main engine
+        assert project["engine"]["host"] != second_engine.host
+    for name, project in projects.items():
+        assert project["outcome"] == "ok", (name, project["message"])
+        if project not in killed:  # resumed: back on the engine that measured it
+            assert project["engine"]["name"] == before[name]
+    assert second_engine.host in data["dead_engines"]
+    assert "left the pool" in page.read_text()
+    json.loads((out / "fleet.json").read_text())
