@@ -97,7 +97,11 @@ def render_fleet(config: FleetConfig, engines: list, out: Path, repeats: int | N
                                  spec.repeats or repeats or config.repeats or 3, fresh=fresh, log=log)
 
     found = lint.lint_projects(config.projects)
-    outcome = pool.run_pool(config.projects, list(by_name), run_one, affinity=previous_engines(out), log=log)
+    try:
+        outcome = pool.run_pool(config.projects, list(by_name), run_one, affinity=previous_engines(out), log=log)
+    except BaseException:  # Ctrl-C: the reports run in their own sessions, so stop them here
+        runner.stop_all()
+        raise
     data["engines"] = [e.info for e in usable] + [{"name": n, "host": next((e.host for e in engines if e.name == n), ""),
                                                    "machine": "", "engine_version": None, "cpus": None}
                                                   for n in data["dead_engines"]]

@@ -19,6 +19,8 @@ from helpers.fleet.pool import ENGINE_FAILED, FAILED, OK, Attempt
 PING_EVERY_S = 5
 MISSED_PINGS = 2  # consecutive unanswered pings that make an engine "gone"
 # What the report prints when the engine, not the project, failed (helpers.scenarios, study).
+_RUNNING: set = set()  # report processes in flight, stopped if the fleet itself is interrupted
+
 ENGINE_SIGNS = ("EngineUnavailable", "stopped answering", "No Docker engine answers", "DiskFull",
                 "ran out of disk space")
 
@@ -67,6 +69,21 @@ def report_argv(spec, out_dir: Path, history: Path, repeats: int, fresh: bool = 
     return argv
 
 
+def _watch(proc: subprocess.Popen, engine) -> bool:
+    """Wait for the report; True when the engine stopped answering and the report was stopped."""
+    missed, last_ping = 0, time.monotonic()
+    while proc.poll() is None:
+        time.sleep(0.5)
+        if time.monotonic() - last_ping < PING_EVERY_S:
+            continue
+        last_ping = time.monotonic()
+        missed = 0 if engine.answers(timeout=10) else missed + 1
+        if missed >= MISSED_PINGS:
+            _stop(proc)
+            return True
+    return False
+
+
 def _stop(proc: subprocess.Popen) -> None:
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
         try:
@@ -78,6 +95,12 @@ def _stop(proc: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def stop_all() -> None:
+    """Stop every report still running (the fleet was interrupted: nothing is left behind)."""
+    for proc in list(_RUNNING):
+        _stop(proc)
 
 
 def run_report(spec, engine, out_dir: Path, history: Path, repeats: int, fresh: bool = False,
@@ -104,22 +127,22 @@ def run_report(spec, engine, out_dir: Path, history: Path, repeats: int, fresh: 
     with open(logfile, "a", encoding="utf-8") as fh:
         fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} on {engine.name} ({engine.host})\n")
         fh.flush()
+        offset = fh.tell()  # this attempt's output starts here (the log keeps earlier attempts)
         proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, cwd=str(ROOT), start_new_session=True)
-        missed, last_ping = 0, time.monotonic()
-        while proc.poll() is None:
-            time.sleep(0.5)
-            if time.monotonic() - last_ping < PING_EVERY_S:
-                continue
-            last_ping = time.monotonic()
-            missed = 0 if engine.answers(timeout=10) else missed + 1
-            if missed >= MISSED_PINGS:
-                _stop(proc)
-                return Attempt(spec.slug, engine.name, ENGINE_FAILED, time.perf_counter() - start,
-                               f"engine {engine.name} ({engine.host}) stopped answering during the report; "
-                               f"stopped it (log: {logfile})", started)
+        _RUNNING.add(proc)
+        try:
+            stopped = _watch(proc, engine)
+        finally:
+            _RUNNING.discard(proc)
+    if stopped:
+        return Attempt(spec.slug, engine.name, ENGINE_FAILED, time.perf_counter() - start,
+                       f"engine {engine.name} stopped answering during the report; the report was stopped "
+                       f"(log: {logfile})", started)
     seconds = time.perf_counter() - start
-    tail = logfile.read_text(encoding="utf-8", errors="replace")[-6000:]
+    with open(logfile, encoding="utf-8", errors="replace") as fh:
+        fh.seek(offset)
+        tail = fh.read()[-6000:]
     if proc.returncode == 0:
         return Attempt(spec.slug, engine.name, OK, seconds, "", started)
     if not engine.answers() or any(sign in tail for sign in ENGINE_SIGNS):

@@ -16,40 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from helpers.engine import base_images
 from helpers.fleet import config as fleet_config
 from helpers.fleet.engines import Engine, parse_engines
 from helpers.fleet.results import report_tag
 from helpers.fleet.run import render_fleet
 from tests.support.second_engine import SecondEngine
+from tests.support.tiny_projects import bases_to_load, write_fleet
 
 NAMES = ("dockopt-fleet-alpha", "dockopt-fleet-beta", "dockopt-fleet-gamma")
-BASES = (base_images.PYTHON_TAG, base_images.MINIMAL_TAG, base_images.ROOTFS_TAG)
-
-DOCKERFILE = f"""FROM {base_images.PYTHON_TAG}
-WORKDIR /app
-COPY . .
-RUN pip install --no-index -r requirements.txt
-CMD ["python", "app.py"]
-"""
-
-
-def tiny_project(root: Path, name: str) -> Path:
-    ctx = root / name
-    ctx.mkdir(parents=True)
-    (ctx / "Dockerfile").write_text(DOCKERFILE)
-    (ctx / "requirements.txt").write_text("# no dependencies: the build stays tiny\n")
-    (ctx / "app.py").write_text(f"print('hello from {name}')\n")
-    return ctx
 
 
 @pytest.fixture(scope="module")
 def second_engine(engine, tmp_path_factory):
-    for tag in BASES:
-        engine.images.get(tag)  # the main engine has them (`make base`); fails loudly if not
+    wanted = bases_to_load(engine)
     second = SecondEngine(tmp_path_factory.mktemp("second-engine"), name="dkopt-fleet1").start()
     try:
-        second.load_images(*BASES)
+        second.load_images(*wanted)
         yield second
     finally:
         second.stop()
@@ -57,13 +39,7 @@ def second_engine(engine, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fleet_file(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("fleet")
-    lines = ["repeats: 1", "projects:"]
-    for name in NAMES:
-        tiny_project(root, name)
-        lines += [f"  - name: {name}", f"    context: {name}", "    smoke: python app.py"]
-    (root / "fleet.yaml").write_text("\n".join(lines) + "\n")
-    return root / "fleet.yaml"
+    return write_fleet(tmp_path_factory.mktemp("fleet"), NAMES)
 
 
 @pytest.fixture(scope="module")
