@@ -2,13 +2,14 @@
 
     PYTHONPATH=. python bench/fleet_pool.py [--projects 3] [--out /tmp/dockopt-fleet-bench]
 
-Starts a second dockerd on this machine (tests/support/second_engine.py), loads the base images
-into it, then renders the fleet of tiny projects (tests/support/tiny_projects.py, every notebook
-of ``dockopt report``, ``--repeats 1``) with the main engine alone and with both engines. Each run
-gets its own projects' content (no build cache shared between runs) and its own history files.
-Per project, from those history files: builds run (timed repeats, and every image built), timed
-build seconds, report wall seconds; disk: the second engine's data root before and after.
-Images the runs build on the main engine are removed at the end.
+Starts two dockerds of its own on this machine (tests/support/second_engine.py), so no other work
+on the main engine (a base image rebuilt, a build cache pruned) changes what is measured, loads the
+base images into both from the main engine, then renders the fleet of tiny projects
+(tests/support/tiny_projects.py, every notebook of ``dockopt report``, ``--repeats 1``) on both
+engines, then on the first alone. Each run gets its own projects' content (no build cache shared
+between runs) and its own history files. Per project, from those history files: timed builds,
+their seconds, analyses and their seconds, report wall seconds; disk: the first engine's data root
+before and after each run. Both engines are removed at the end.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers.fleet import config as fleet_config  # noqa: E402
 from helpers.fleet.engines import parse_engines  # noqa: E402
-from helpers.fleet.results import report_tag  # noqa: E402
 from helpers.fleet.run import render_fleet  # noqa: E402
 from tests.support.second_engine import SecondEngine  # noqa: E402
 from tests.support.tiny_projects import bases_to_load, write_fleet  # noqa: E402
 
-MAIN = "unix:///var/run/docker.sock"
+MAIN = "unix:///var/run/docker.sock"  # where the base images come from
 
 
 def du(path: Path) -> int:
@@ -57,9 +57,9 @@ def history_costs(history_root: Path) -> dict:
     return costs
 
 
-def run(label: str, engines: list[str], root: Path, names: list[str], second: SecondEngine) -> dict:
+def run(label: str, engines: list[str], root: Path, names: list[str], first: SecondEngine) -> dict:
     fleet_file = write_fleet(root / label / "projects", names, salt=f"{label}-{time.time()}")
-    before = du(second.dir / "root")
+    before = du(first.dir / "root")
     start = time.perf_counter()
     _, data = render_fleet(fleet_config.load(fleet_file), parse_engines(engines), root / label / "out",
                            log=lambda line: print(f"[{label}] {line}", flush=True))
@@ -69,44 +69,38 @@ def run(label: str, engines: list[str], root: Path, names: list[str], second: Se
                           "report_s": p["attempts"][-1]["seconds"] if p["attempts"] else None}
                          for p in data["projects"]],
             "history": history_costs(root / label / "out" / "history"),
-            "second_engine_disk_growth_bytes": du(second.dir / "root") - before}
+            "first_engine_disk_growth_bytes": du(first.dir / "root") - before}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--projects", type=int, default=3)
     parser.add_argument("--out", default="/tmp/dockopt-fleet-bench")
-    parser.add_argument("--runs", default="one,two", help="which runs: one (main engine alone), two (both)")
+    parser.add_argument("--runs", default="two,one", help="which runs, in order: two (both engines), one (the first alone)")
     args = parser.parse_args()
     root = Path(args.out)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    second = SecondEngine(root / "engine", name="dkopt-fbench1").start()
-    results = {}
+    import docker
+
+    wanted = bases_to_load(docker.DockerClient(base_url=MAIN))
+    engines = []
+    results = {"runs": args.runs}
     names = {label: [f"dockopt-fleet-bench-{label}-{i}" for i in range(args.projects)] for label in ("one", "two")}
     try:
-        t = time.perf_counter()
-        import docker
-
-        second.load_images(*bases_to_load(docker.DockerClient(base_url=MAIN)))
-        results["load_bases_s"] = round(time.perf_counter() - t, 1)
-        results["second_engine_bases_bytes"] = du(second.dir / "root")
-        if "one" in args.runs.split(","):
-            results["one_engine"] = run("one", [MAIN], root, names["one"], second)
-        if "two" in args.runs.split(","):
-            results["two_engines"] = run("two", [MAIN, second.host], root, names["two"], second)
+        for n in (1, 2):
+            engines.append(SecondEngine(root / f"engine{n}", name=f"dkopt-fbench{n}").start())
+            t = time.perf_counter()
+            engines[-1].load_images(*wanted)
+            results[f"engine{n}_load_bases_s"] = round(time.perf_counter() - t, 1)
+        results["engine_bases_bytes"] = du(engines[0].dir / "root")
+        for label in args.runs.split(","):
+            hosts = [e.host for e in engines[: 1 if label == "one" else 2]]
+            results[label] = run(label, hosts, root, names[label], engines[0])
+            (root / "results.json").write_text(json.dumps(results, indent=1))
     finally:
-        second.stop()
-        import docker
-
-        cli = docker.DockerClient(base_url=MAIN)
-        for name in names["one"] + names["two"]:
-            for image in cli.images.list(name=report_tag(name, "x").split(":")[0]):
-                for tag in image.tags:
-                    try:
-                        cli.images.remove(tag, force=True)
-                    except Exception:  # already gone
-                        pass
+        for engine in engines:
+            engine.stop()
     print(json.dumps(results, indent=1))
     (root / "results.json").write_text(json.dumps(results, indent=1))
 
