@@ -82,7 +82,7 @@ def sdk_client(host: str, timeout: int = 600, environ=None):
     tcp with ``DOCKER_TLS_VERIFY`` / ``DOCKER_CERT_PATH`` set (in ``environ``, default this
     process's) uses TLS with the certificates there (ca.pem, cert.pem, key.pem); ssh:// goes
     through the system ``ssh`` client, as the CLI does."""
-    import docker
+    import docker  # imported here so `dockopt --help` works without the SDK
 
     environ = os.environ if environ is None else environ
     kwargs = {}
@@ -96,8 +96,6 @@ def sdk_client(host: str, timeout: int = 600, environ=None):
 
 def client(timeout: int = 600):
     """A docker SDK client for the resolved endpoint; raises EngineUnavailable if it does not answer."""
-    import docker  # imported here so `dockopt --help` works without the SDK
-
     endpoint = find_endpoint()
     try:
         cli = sdk_client(endpoint.host, timeout=timeout)

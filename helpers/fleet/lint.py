@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from helpers.lint import lint_dockerfile
-from helpers.lint.finding import CATEGORIES, SEVERITIES
+from helpers.lint.finding import SEVERITIES
 
 
 @dataclass
@@ -50,7 +50,3 @@ def lint_projects(specs: list, jobs: int | None = None) -> dict[str, ProjectFind
         found = list(pool.map(lint_project, specs))
     return {spec.slug: result for spec, result in zip(specs, found)}
 
-
-def category_order() -> list[str]:
-    """Categories in the seed's order (helpers.lint.finding.CATEGORIES), for tables."""
-    return list(CATEGORIES)

@@ -14,7 +14,8 @@ from helpers.engine import base_images
 BASES = (base_images.PYTHON_TAG, base_images.MINIMAL_TAG, base_images.ROOTFS_TAG)
 # Phase 3 also builds for linux/arm64 on these; an engine without them makes them under emulation
 # (minutes), so a new pool member gets them from the main engine when it has them.
-ARM64_BASES = (lambda t: (t.python, t.minimal, t.rootfs))(base_images.tags_for("arm64"))
+_ARM64 = base_images.tags_for("arm64")
+ARM64_BASES = (_ARM64.python, _ARM64.minimal, _ARM64.rootfs)
 
 
 def bases_to_load(cli) -> list[str]:
