@@ -590,8 +590,8 @@ def static_platforms(project: Project, variant: str, path, build_args: dict[str,
     readiness = platform_readiness.judge_arm64(path, build_args, exists=images.exists)
     with store.open_history(project.history) as hist:
         took = hist.analysis_seconds("platforms")
-    cost = (f"it took {took / 60:.0f} min here last time" if took and took >= 90 else
-            f"it took {took:.0f} s here last time" if took else
+    cost = (f"the last emulated build in this history took {took / 60:.0f} min" if took and took >= 90 else
+            f"the last emulated build in this history took {took:.0f} s" if took else
             "not yet run on this machine; the sample's arm64 build took about 10 min on a 2-core host")
     return pd.DataFrame([
         {"platform": "linux/amd64", "architecture": "amd64", "how": "native",
