@@ -22,9 +22,26 @@ class Released:
     held: list[str] = field(default_factory=list)  # still shared with an image or in use: for `dockopt clean`
 
 
-def records(cli) -> dict[str, dict]:
-    """{record id: record} of the engine's build cache (``docker system df -v``)."""
-    return {r["ID"]: r for r in (cli.df().get("BuildCache") or [])}
+DF_BUSY = "a disk usage operation is already running"
+
+
+def records(cli, attempts: int = 60) -> dict[str, dict]:
+    """{record id: record} of the engine's build cache (``docker system df -v``).
+
+    The engine runs one disk-usage query at a time and refuses a second (HTTP 500) rather than
+    queueing it; another render or tool on the same engine may be asking, so wait for it."""
+    import time
+
+    import docker.errors
+
+    for attempt in range(attempts):
+        try:
+            return {r["ID"]: r for r in (cli.df().get("BuildCache") or [])}
+        except docker.errors.APIError as exc:
+            if DF_BUSY not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(1)
+    return {}
 
 
 def snapshot(cli) -> set[str]:

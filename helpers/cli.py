@@ -16,6 +16,7 @@ from helpers.commands import inspect_cmd
 from helpers.commands import scan_cmd
 from helpers.commands import platforms_cmd
 from helpers.commands import optimize_cmd
+from helpers.commands import fleet_cmd
 from helpers.errors import DockoptError
 
 # Every subcommand, in the order `dockopt --help` lists them. Each module has register(sub).
@@ -31,6 +32,7 @@ COMMANDS = [
     scan_cmd,
     platforms_cmd,
     optimize_cmd,
+    fleet_cmd,
 ]
 
 
@@ -38,7 +40,8 @@ COMMANDS = [
 # rules, optimize's phases: a tenth of a second); main() registers only the subcommand named.
 BY_NAME = {"engine": engine_cmd, "base": base_cmd, "sample": sample_cmd, "lint": lint_cmd,
            "measure": measure_cmd, "clean": clean_cmd, "report": report_cmd, "inspect": inspect_cmd,
-           "scan": scan_cmd, "platforms": platforms_cmd, "optimize": optimize_cmd}
+           "scan": scan_cmd, "platforms": platforms_cmd, "optimize": optimize_cmd,
+           "fleet": fleet_cmd}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -3,16 +3,24 @@
 Notebooks build one from their parameters (``Project.from_parameters``); empty parameters
 mean the bundled sample. Everything else in a report takes a Project, so a user's project
 and the sample go through the same code.
+
+A Project carries the run id of the render it belongs to (``run_id``): every page of one
+render measures and reads under that id, so renders sharing a history file never read each
+other's rows. It writes nothing outside the report's folder and the history file: derived
+Dockerfiles go under ``<report_dir>/derived`` (a dockopt-owned temporary folder when there is
+no report folder), and the context copy they are built from into a temporary folder.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import sample
+from helpers import image_names, sample, store
+from helpers.engine import labels
 from helpers.errors import DockoptError
 from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
 
@@ -44,13 +52,21 @@ class Project:
     derived: list = field(default_factory=list)  # helpers.variants results, once derived
     run_env: dict[str, str] = field(default_factory=dict)  # `docker run -e` for every container of the app
     run_args: list[str] = field(default_factory=list)  # arguments given to the ENTRYPOINT instead of CMD
+    user_build_args: dict[str, str] = field(default_factory=dict)  # --build-arg for every variant's build
+    run_id: str = ""  # the render this page belongs to: what it measures is stored, and read, under it
+    _scratch: list = field(default_factory=list, repr=False)  # temporary folders, removed with the Project
 
     @classmethod
     def from_parameters(cls, context: str = "", dockerfile: str = "", name: str = "", base_image: str = "",
                         history: str = "", smoke_command: str = "", report_dir: str = "",
                         phase1_dockerfile: str = "", phase2_dockerfile: str = "", phase3_dockerfile: str = "",
                         code_file: str = "", dependency_file: str = "", run_env: str = "",
-                        run_args: str = "") -> "Project":
+                        run_args: str = "", build_args: str = "", run_id: str = "") -> "Project":
+        """A Project from notebook parameters (strings, as papermill passes them).
+
+        ``run_env`` and ``build_args`` are ``KEY=VALUE`` lines, ``run_args`` shell words;
+        ``run_id`` empty starts a new run id (a notebook opened in JupyterLab), which also
+        labels the containers this process starts, so an interrupted render's are found."""
         ctx = Path(context).expanduser().resolve() if context else SAMPLE_CONTEXT
         if not ctx.is_dir():
             raise DockoptError(f"Build context {ctx} is not a directory.", hint="set `context` to your project's folder.")
@@ -71,6 +87,9 @@ class Project:
             project.smoke, project.smoke_expect = shlex.split(smoke_command), None
         project.run_env = parse_pairs(run_env, "run_env")
         project.run_args = shlex.split(run_args) if run_args else []
+        project.user_build_args = parse_pairs(build_args, "build_args")
+        project.run_id = run_id or store.new_run_id()
+        labels.use_render(project.run_id)
         project.code_file = code_file or (sample.CODE_FILE if is_sample else guess_code_file(ctx))
         project.dependency_file = dependency_file or (sample.DEPENDENCY_FILE if is_sample else guess_manifest(ctx))
         given = {"phase1": phase1_dockerfile, "phase2": phase2_dockerfile, "phase3": phase3_dockerfile}
@@ -91,8 +110,13 @@ class Project:
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "project"
 
+    @property
+    def repo(self) -> str:
+        """The image repository of this project's variants: its name plus a hash of the context's path."""
+        return f"dockopt-report/{image_names.context_slug(self.context, self.slug)}"
+
     def tag(self, variant: str) -> str:
-        return f"dockopt-report/{self.slug}:{variant}"
+        return f"{self.repo}:{variant}"
 
     def dockerfile_for(self, variant: str) -> Path | None:
         if self.variant_source.get(variant) == DERIVE:
@@ -119,9 +143,11 @@ class Project:
     def derive(self) -> None:
         """Derive the phase variants dockopt writes (helpers.variants), once, on first use.
 
-        The generated Dockerfiles and the files they COPY that the project lacks (a constraints
-        file) go into a dockopt-owned copy of the context beside the history file; the user's
-        tree is never written to. Each phase is built and smoke-tested as it is derived.
+        The generated Dockerfiles go under the report's folder (``<report_dir>/derived``, or a
+        dockopt-owned temporary folder without one); the context copy they are built from,
+        with the files they COPY that the project lacks (a constraints file), goes into a
+        temporary folder, so the shared report holds no copy of the project's source and the
+        user's tree is never written to. Each phase is built and smoke-tested as it is derived.
 
         Every notebook of a render builds its own Project, so the derivation is kept in the
         history file (``helpers.analysis_cache``) keyed by the context's and Dockerfile's
@@ -142,7 +168,8 @@ class Project:
 
         parts = [context_digest(self.context), file_digest(self.dockerfile), code_digest(DERIVE_CODE),
                  shlex.join(self.smoke or []), self.smoke_expect or "", self.code_file or "",
-                 repr(sorted(self.run_env.items())), shlex.join(self.run_args)]
+                 repr(sorted(self.run_env.items())), shlex.join(self.run_args),
+                 repr(sorted(self.user_build_args.items())), str(self.report_dir or "")]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
     def _derive(self) -> None:
@@ -151,10 +178,13 @@ class Project:
         from helpers import analysis_cache, render_split
         from helpers.variants import derive_variants
 
-        out = self.history.parent / "derived" / self.slug
-        copy = out / "context"
-        marker = out / "derivation-key"
         key = self.derivation_key()
+        # Stable across the notebooks of a render (each is its own kernel): the Dockerfiles under the
+        # report's folder, the context copy they build from in a temporary folder named by the key.
+        scratch = Path(tempfile.gettempdir())
+        out = self.report_dir / "derived" if self.report_dir else scratch / f"dockopt-derived-{key}"
+        copy = scratch / f"dockopt-derived-context-{key}" / "context"
+        marker = out / "derivation-key"
         render = (render_split.active() or ("",))[0]
 
         def on_disk(results) -> bool:
@@ -163,16 +193,18 @@ class Project:
             failed = any(r.error for r in results)
             files = [p for r in results[1:] for p in [r.dockerfile, *r.files] if p]
             return (marker.is_file() and marker.read_text() == key + "\n" + (render if failed else "")
-                    and (not failed or bool(render)) and all(Path(p).is_file() for p in files))
+                    and (not failed or bool(render)) and all(Path(p).is_file() for p in files) and copy.is_dir())
 
         def compute():
-            if out.exists():
-                shutil.rmtree(out)
+            for folder in (out, copy):
+                if folder.exists():
+                    shutil.rmtree(folder)
             shutil.copytree(self.context, copy, symlinks=True)
             try:
-                results = derive_variants(self.context, self.dockerfile, out / "dockerfiles",
+                results = derive_variants(self.context, self.dockerfile, out,
                                           smoke=shlex.join(self.smoke) if self.smoke else None,
-                                          expect=self.smoke_expect, code_file=self.code_file, rebuild=False,
+                                          expect=self.smoke_expect, code_file=self.code_file,
+                                          build_args=self.user_build_args or None, rebuild=False,
                                           run_env=self.run_env, run_args=self.run_args)
             except DockoptError as exc:
                 return exc
@@ -210,6 +242,12 @@ class Project:
 
         return RunOptions(dict(self.run_env), list(self.run_args))
 
+    def scratch(self, prefix: str) -> str:
+        """A temporary folder owned by this Project, removed when it is (or when Python exits)."""
+        folder = tempfile.TemporaryDirectory(prefix=prefix)
+        self._scratch.append(folder)
+        return folder.name
+
     def build_args(self, variant: str) -> dict[str, str]:
         args: dict[str, str] = {}
         if self.is_sample and self.variant_source.get(variant) == "reference":
@@ -217,6 +255,7 @@ class Project:
         path = self.dockerfile_for(variant)
         if self.base_image and path and re.search(r"^\s*ARG\s+BASE_IMAGE\b", path.read_text(), re.M | re.I):
             args["BASE_IMAGE"] = self.base_image
+        args.update(self.user_build_args)
         return args
 
 

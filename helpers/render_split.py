@@ -41,11 +41,12 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS render_time (
 _local = threading.local()
 
 
-def start(history: str | Path) -> str:
-    """Begin recording a render into ``history``; returns its id (also set for the kernels)."""
+def start(history: str | Path, render_id: str | None = None) -> str:
+    """Begin recording a render into ``history`` under ``render_id`` (the render's run id; a new
+    one when None); returns it (also set for the kernels)."""
     from datetime import datetime, timezone
 
-    render_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    render_id = render_id or f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     os.environ[ENV_ID], os.environ[ENV_HISTORY] = render_id, str(Path(history).resolve())
     os.environ[ENV_STARTED] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return render_id

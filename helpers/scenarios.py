@@ -30,10 +30,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, interrupts, live_progress, progress,
-                     render_split, store, workspace)
+from helpers import (build_cache, buildlock, context_digest, dockerfile_steps, image_names, interrupts, live_progress,
+                     progress, render_split, store, workspace)
 from helpers.engine import buildkit, connect
-from helpers.engine.labels import RUN_LABEL
+from helpers.engine.labels import RENDER_LABEL, RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
 
 SCENARIOS = ("cold", "noop", "code", "deps")
@@ -75,8 +75,7 @@ class Target:
     tag: str | None = None
 
     def image_repo(self) -> str:
-        slug = re.sub(r"[^a-z0-9._-]+", "-", Path(self.context).resolve().name.lower()).strip("-._") or "context"
-        return f"dockopt-build/{slug}"
+        return f"dockopt-build/{image_names.context_slug(self.context)}"
 
     def image_tag(self) -> str:
         return self.tag or f"{self.image_repo()}:{re.sub(r'[^a-zA-Z0-9._-]+', '-', self.name)}"
@@ -180,6 +179,7 @@ class Session:
         self.variant_id: int | None = None
         self.namespace_count = 0
         self.clean_image: str | None = None
+        self.render_id: str | None = None  # the report render this measurement is part of
         self.live = live_progress.reporter()
         self.cache_before: set[str] = set()
         self.free_at_start: int | None = None
@@ -206,7 +206,7 @@ class Session:
             render_split.took(render_split.WAIT, waited, tag)  # not set-up: another build held the engine
             self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
             result = buildkit.build(ws.context, ws.dockerfile, tag, build_args=self.target.build_args,
-                                    labels={RUN_LABEL: self.run_label}, no_cache=no_cache, check=False,
+                                    labels=self.labels(), no_cache=no_cache, check=False,
                                     on_line=self.live.line if self.live.active else None)
             self.live.done(shown, result.seconds, result.ok)
         self.note_disk()
@@ -216,10 +216,17 @@ class Session:
             self.clean_image = result.image_id
         return result, waited
 
+    def labels(self) -> dict[str, str]:
+        """This run's label, and the render's, so either can find (and remove) what was built."""
+        return {RUN_LABEL: self.run_label, **({RENDER_LABEL: self.render_id} if self.render_id else {})}
+
     def note_disk(self) -> None:
         """The engine's free disk after a build: the lowest it got tells what a run needs."""
-        with render_split.spent(render_split.SETUP, "free disk check"):
-            free = build_cache.engine_free_bytes(self.cli)
+        try:
+            with render_split.spent(render_split.SETUP, "free disk check"):
+                free = build_cache.engine_free_bytes(self.cli)
+        except OSError:  # the engine went away (requests' ConnectionError): raise_if_fatal says so clearly
+            return
         if free is not None:
             self.least_free = free if self.least_free is None else min(self.least_free, free)
 
@@ -342,8 +349,11 @@ class _ScenarioFailed(Exception):
 
 
 def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool = False,
-            history: Path | str | None = None, log=print) -> dict:
+            history: Path | str | None = None, log=print, render_id: str | None = None) -> dict:
     """Measure one target; returns {"run_id", "variant_id", "status", "error"}.
+
+    ``render_id`` is the run id of the report render this belongs to: stored on the run, and
+    that render's own measurements are the ones reused first.
 
     A build failure marks the variant failed (error and log tail kept) and returns; the
     engine going away or the disk filling up raise, after storing what was measured.
@@ -371,11 +381,12 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
     with store.open_history(history) as hist, interrupts.sigterm_as_interrupt():
         run_id = hist.start_run(store.RunInfo(
             engine_version=info.engine_version, cpus=info.cpus, git_commit=git_commit(target.context),
-            host=os.uname().nodename, run_label=run_label))
+            host=os.uname().nodename, run_label=run_label, render_id=render_id or None))
         session = Session(target, hist, run_id, run_label, cli, info.engine_version, log=log)
         with render_split.spent(render_split.SETUP, "build cache snapshot"):
             session.cache_before = build_cache.snapshot(cli)
         session.free_at_start = build_cache.engine_free_bytes(cli)
+        session.render_id = render_id or None
         variant_row = {"dockerfile": str(target.dockerfile), "context": str(target.context),
                        "build_args": target.build_args, "image_tag": target.image_tag()}
         try:
@@ -394,7 +405,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
                 edited_file = {"code": target.code_file, "deps": target.dependency_file}.get(scenario)
                 key = cache_key(scenario=scenario, repeats=repeats, bases=bases, engine=info.engine_version,
                                 build_args=target.build_args, edited_file=edited_file, **digests)
-                reusable = hist.find_reusable(key)
+                reusable = hist.find_reusable(key, render_id or None)
                 if fresh and not (reusable and render_split.this_render(reusable.get("measured_at"))):
                     reusable = None  # --fresh: only what an earlier notebook of this render measured
                 if reusable:

@@ -2,7 +2,16 @@
 
 Each finished scenario is committed at once, so a run that dies half way (engine gone, disk
 full, Ctrl-C) keeps what it measured. A scenario carries the cache key it was measured
-under; a later run with the same key reuses it (``find_reusable``) instead of building.
+under; a later run with the same key reuses it (``find_reusable``) instead of building,
+but only a measurement whose variant finished with its image recorded: what an interrupted
+run left half done is measured again, never shown as failed or 0 MB.
+
+Every run row carries the render's run id (``render_id``: the notebooks' ``run_id``
+parameter), so each page of one render reads that render's measurements, never "the latest"
+(another render may be writing to the same file). Several processes may share one file:
+it is opened in WAL mode (readers never block the one writer) and a writer waits for the
+lock (``BUSY_TIMEOUT_S``) instead of failing.
+
 The schema is versioned: an older file is migrated forward, a newer one is refused rather
 than misread.
 """
@@ -18,7 +27,8 @@ from pathlib import Path
 
 from helpers.errors import DockoptError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+BUSY_TIMEOUT_S = 120  # a writer waits this long for another process's transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -112,6 +122,13 @@ CREATE TABLE IF NOT EXISTS analyses (
 """
 
 
+# Version 3: the render's run id on every run row, so pages read their own render's rows.
+SCHEMA_V3 = (
+    "ALTER TABLE runs ADD COLUMN render_id TEXT",
+    "CREATE INDEX IF NOT EXISTS runs_by_render ON runs(render_id)",
+)
+
+
 class SchemaTooNew(DockoptError):
     """The history file was written by a newer dockopt."""
 
@@ -124,30 +141,86 @@ class RunInfo:
     host: str | None = None
     run_label: str | None = None
     note: str | None = None
+    render_id: str | None = None  # the run id of the report render this measurement belongs to
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def new_run_id() -> str:
+    """A render's run id: when it started (sortable, readable) and a random part (unique)."""
+    import uuid
+
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script, to run one by one inside our own transaction
+    (``executescript`` would commit first and release the lock)."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    return [s for s in out if s]
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring a file to SCHEMA_VERSION; refuse one from the future."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-    found = row[0]
-    if found is not None and found > SCHEMA_VERSION:
-        raise SchemaTooNew(
-            f"The history file {path} has schema version {found}; this dockopt reads up to {SCHEMA_VERSION}.",
-            hint="upgrade dockopt, or pass --history with another file (this one is left untouched).",
-        )
-    if found == SCHEMA_VERSION:
+    """Bring a file to SCHEMA_VERSION; refuse one from the future.
+
+    The check and the change run in one write transaction (``BEGIN IMMEDIATE``), so two
+    processes opening a new or older file at once migrate it once, not twice."""
+    if _version(conn) == SCHEMA_VERSION:
         return
-    if found is None:
-        conn.executescript(SCHEMA)
-    conn.executescript(SCHEMA_V2)  # from 1 (or new): add the analyses table
-    conn.execute("DELETE FROM schema_version")
-    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        found = _version(conn)
+        if found is not None and found > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"The history file {path} has schema version {found}; this dockopt reads up to {SCHEMA_VERSION}.",
+                hint="upgrade dockopt, or pass --history with another file (this one is left untouched).",
+            )
+        if found != SCHEMA_VERSION:
+            if found is None:
+                for statement in _statements(SCHEMA):
+                    conn.execute(statement)
+            if found is None or found < 2:
+                for statement in _statements(SCHEMA_V2):
+                    conn.execute(statement)
+            for statement in SCHEMA_V3:
+                conn.execute(statement)
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+    except BaseException:
+        conn.rollback()
+        raise
     conn.commit()
+
+
+def _use_wal(conn: sqlite3.Connection, attempts: int = 300) -> None:
+    """Switch the file to WAL (it stays so). The switch needs the file to itself and SQLite does
+    not wait for that with the busy timeout, so a new file opened by two processes at once retries."""
+    import time
+
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
+def _version(conn: sqlite3.Connection) -> int | None:
+    try:
+        return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    except sqlite3.OperationalError:  # no table yet: a new file
+        return None
 
 
 class History:
@@ -156,9 +229,12 @@ class History:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path)
-        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            found = _version(self.conn)
+            if found is None or found <= SCHEMA_VERSION:  # a newer file is refused below, untouched
+                _use_wal(self.conn)
             _migrate(self.conn, self.path)
         except BaseException:
             self.conn.close()
@@ -222,13 +298,21 @@ class History:
     def add_metric(self, variant_id: int, key: str, value: float, unit: str) -> None:
         self._insert("metrics", {"variant_id": variant_id, "key": key, "value": value, "unit": unit})
 
-    def find_reusable(self, cache_key: str) -> dict | None:
-        """The newest successful measurement made under ``cache_key`` (the original, not a reuse)."""
+    def find_reusable(self, cache_key: str, render_id: str | None = None) -> dict | None:
+        """A successful measurement made under ``cache_key`` (the original, not a reuse) whose
+        variant finished with its image recorded; this render's own first, then the newest.
+
+        A scenario of a variant that never completed (interrupted, or failed in a later
+        scenario) is not reused: its image was never recorded, so the page would have nothing
+        to analyse and would show the variant as failed or 0 MB; it is measured again."""
         self.conn.row_factory = sqlite3.Row
         try:
             row = self.conn.execute(
-                "SELECT * FROM scenarios WHERE cache_key = ? AND status = 'ok' AND reused_from IS NULL "
-                "ORDER BY scenario_id DESC LIMIT 1", (cache_key,)).fetchone()
+                "SELECT s.* FROM scenarios s JOIN variants v USING (variant_id) JOIN runs r USING (run_id) "
+                "WHERE s.cache_key = ? AND s.status = 'ok' AND s.reused_from IS NULL "
+                "AND v.status = 'ok' AND v.image_id IS NOT NULL AND v.image_id != '' "
+                "ORDER BY COALESCE(r.render_id = ?, 0) DESC, s.scenario_id DESC LIMIT 1",
+                (cache_key, render_id)).fetchone()
         finally:
             self.conn.row_factory = None
         return dict(row) if row else None
@@ -309,11 +393,10 @@ class History:
     def runs(self):
         return self.frame("SELECT * FROM runs ORDER BY run_id")
 
-    def scenarios(self, run_id: int | None = None):
-        """One row per variant and scenario: median, min, max, repeats, status; newest run by default."""
-        run_id = run_id if run_id is not None else self.latest_run_id()
+    def scenarios(self, run_id: int):
+        """One row per variant and scenario of one run: median, min, max, repeats, status."""
         return self.frame(
-            "SELECT r.run_id, r.started_at, r.engine_version, r.cpus, r.git_commit, v.variant_id, "
+            "SELECT r.run_id, r.render_id, r.started_at, r.engine_version, r.cpus, r.git_commit, v.variant_id, "
             "v.name AS variant, v.image_id, v.status AS variant_status, s.scenario_id, s.scenario, "
             "s.repeats, s.median_s, s.min_s, s.max_s, s.status, s.error, s.changed_file, s.method, "
             "s.reused_from, s.measured_at "
@@ -331,9 +414,21 @@ class History:
                           "(SELECT COALESCE(reused_from, scenario_id) FROM scenarios WHERE scenario_id = ?) "
                           "ORDER BY repeat, vertex", (scenario_id,))
 
-    def variants(self, run_id: int | None = None):
-        run_id = run_id if run_id is not None else self.latest_run_id()
+    def variants(self, run_id: int):
         return self.frame("SELECT * FROM variants WHERE run_id = ? ORDER BY variant_id", (run_id,))
+
+    def variant(self, variant_id: int) -> dict | None:
+        """One variant row by its id (what a page measured, whatever other runs wrote since)."""
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row = self.conn.execute("SELECT * FROM variants WHERE variant_id = ?", (variant_id,)).fetchone()
+        finally:
+            self.conn.row_factory = None
+        return dict(row) if row else None
+
+    def render_runs(self, render_id: str):
+        """The runs (one per measured variant) of one report render, in order."""
+        return self.frame("SELECT * FROM runs WHERE render_id = ? ORDER BY run_id", (render_id,))
 
     def metrics(self, variant_id: int | None = None):
         if variant_id is None:
@@ -341,6 +436,7 @@ class History:
         return self.frame("SELECT * FROM metrics WHERE variant_id = ?", (variant_id,))
 
     def latest_run_id(self) -> int | None:
+        """The newest run in the file, for a person at a prompt; pages read their render's runs."""
         row = self.conn.execute("SELECT MAX(run_id) FROM runs").fetchone()
         return row[0]
 

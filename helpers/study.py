@@ -209,8 +209,12 @@ def layer_category(layer) -> str:
 
 def measure(project: Project, variants=("original",), scenarios=("cold", "code"), repeats: int = 3,
             fresh: bool = False, runtime: bool = True, log=print) -> Measured:
-    """Build and measure each variant (timed scenarios, image analysis, runtime checks)."""
+    """Build and measure each variant (timed scenarios, image analysis, runtime checks).
+
+    Everything is stored and read under the project's run id: the rows this call wrote, by
+    their ids, never the newest rows in the file (another render may be writing to it)."""
     from helpers import inspection
+    from helpers.scenarios import dockerfile_digest
 
     frames, images, checks, failed = [], {}, {}, {}
     for variant in project.available(variants):
@@ -218,15 +222,16 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
             frame = timings.measure_variant(
                 project.context_for(variant), project.dockerfile_for(variant), variant, scenarios=tuple(scenarios),
                 repeats=repeats, fresh=fresh, history=project.history, build_args=project.build_args(variant),
-                code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log)
+                code_file=project.code_file, dependency_file=project.dependency_file, tag=project.tag(variant), log=log,
+                render_id=project.run_id)
         frames.append(frame)
         image_id = present_image(project, variant, variant_image(project, frame), log)
         if image_id is None:
             failed[variant] = "; ".join(e for e in frame.get("error", pd.Series(dtype=str)).dropna().unique()) or "no image"
             continue
         dockerfile = project.dockerfile_for(variant)
-        images[variant] = analysis_cache.cached(
-            project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=str(dockerfile),
+        images[variant] = analysis_cache.cached(  # keyed by the Dockerfile's content, not where it is
+            project.history, "image", image_id, IMAGE_CODE, fresh=fresh, extra=dockerfile_digest(dockerfile),
             compute=lambda: inspection.measure_image(image_id, dockerfile, history=project.history))
         if runtime:
             options = project.run_options()
@@ -252,17 +257,16 @@ def present_image(project: Project, variant: str, image_id: str | None, log=prin
 
 
 def variant_image(project: Project, frame: pd.DataFrame) -> str | None:
+    """The image the measured variant recorded (by its variant id), None when it has none."""
     from helpers import store
 
     if frame.empty:
         return None
-    variant_id = int(frame["variant_id"].iloc[0])
     with store.open_history(project.history) as hist:
-        row = hist.variants()
-    row = row[row["variant_id"] == variant_id]
-    if row.empty or row["status"].iloc[0] != "ok":
+        row = hist.variant(int(frame["variant_id"].iloc[0]))
+    if row is None or row["status"] != "ok":
         return None
-    image_id = row["image_id"].iloc[0]
+    image_id = row["image_id"]
     return image_id if isinstance(image_id, str) and image_id else None
 
 
@@ -277,7 +281,7 @@ def project_table(project: Project) -> pd.DataFrame:
             ("dependency manifest", project.dependency_file or "none found"),
             ("smoke command", shlex.join(project.smoke) if project.smoke else "none (exit code of the image's command only)"),
             ("engine", f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}), {info.cpus} CPUs"),
-            ("history", str(project.history))]
+            ("history", str(project.history)), ("run id", project.run_id)]
     return pd.DataFrame(rows, columns=["", "value"])
 
 
@@ -586,7 +590,8 @@ def static_platforms(project: Project, variant: str, path, build_args: dict[str,
     readiness = platform_readiness.judge_arm64(path, build_args, exists=images.exists)
     with store.open_history(project.history) as hist:
         took = hist.analysis_seconds("platforms")
-    cost = (f"it took {took / 60:.0f} min here last time" if took else
+    cost = (f"the last emulated build in this history took {took / 60:.0f} min" if took and took >= 90 else
+            f"the last emulated build in this history took {took:.0f} s" if took else
             "not yet run on this machine; the sample's arm64 build took about 10 min on a 2-core host")
     return pd.DataFrame([
         {"platform": "linux/amd64", "architecture": "amd64", "how": "native",
@@ -628,7 +633,7 @@ def platforms(project: Project, variant: str = "phase3", fresh: bool = False, bu
 
     def run():
         return multiplatform.build_platforms(
-            project.context_for(variant), path, repo=f"dockopt-report/{project.slug}", name=variant, build_args=args_for,
+            project.context_for(variant), path, repo=project.repo, name=variant, build_args=args_for,
             smoke_command=project.smoke, smoke_expect=project.smoke_expect or "", log=lambda msg: None)
 
     key = f"{file_digest(path)}:{context_digest(project.context_for(variant), path)}"

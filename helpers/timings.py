@@ -16,16 +16,19 @@ def measure_variant(context: Path | str, dockerfile: Path | str, name: str, *,
                     scenarios: tuple[str, ...] | list[str] = scenario_runner.SCENARIOS, repeats: int = 3,
                     fresh: bool = False, history: Path | str | None = None,
                     build_args: dict[str, str] | None = None, code_file: str | None = None,
-                    dependency_file: str | None = None, tag: str | None = None, log=print):
+                    dependency_file: str | None = None, tag: str | None = None, log=print,
+                    render_id: str | None = None):
     """Measure one Dockerfile's build scenarios; one DataFrame row per scenario.
 
     Columns: variant, scenario, status, repeats, median_s, min_s, max_s, reused_from (the
     scenario id a cached figure came from), error, method, ran_steps (the Dockerfile steps the
-    first repeat executed, as "line N: INSTRUCTION"), plus run metadata.
+    first repeat executed, as "line N: INSTRUCTION"), plus run metadata. ``render_id``: the
+    report render's run id this measurement belongs to.
     """
     target = scenario_runner.Target(name, Path(context), Path(dockerfile), dict(build_args or {}),
                               code_file=code_file, dependency_file=dependency_file, tag=tag)
-    outcome = scenario_runner.measure(target, scenarios, repeats=repeats, fresh=fresh, history=history, log=log)
+    outcome = scenario_runner.measure(target, scenarios, repeats=repeats, fresh=fresh, history=history, log=log,
+                                      render_id=render_id)
     with store.open_history(history) as hist:
         return scenario_frame(hist, outcome["run_id"], outcome["variant_id"])
 
@@ -48,7 +51,7 @@ def ran_steps(hist: store.History, scenario_id: int, repeat: int = 1) -> list[st
             else str(r.instruction) for r in steps.sort_values(["line", "vertex"]).itertuples()]
 
 
-def scenario_frame(hist: store.History, run_id: int | None = None, variant_id: int | None = None):
+def scenario_frame(hist: store.History, run_id: int, variant_id: int | None = None):
     frame = hist.scenarios(run_id)
     if variant_id is not None:
         frame = frame[frame["variant_id"] == variant_id].reset_index(drop=True)
@@ -57,8 +60,8 @@ def scenario_frame(hist: store.History, run_id: int | None = None, variant_id: i
     return frame
 
 
-def history_frame(history: Path | str | None = None, run_id: int | None = None):
-    """Every scenario of a run (the newest by default), as measure_variant returns them."""
+def history_frame(history: Path | str | None, run_id: int):
+    """Every scenario of one run, as measure_variant returns them."""
     with store.open_history(history) as hist:
         return scenario_frame(hist, run_id)
 

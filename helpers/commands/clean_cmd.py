@@ -10,6 +10,9 @@ def run(args) -> int:
     print(removed.summary())
     if not args.run:
         print(release_remembered_cache(args.history))
+        scratch = cleanup.remove_derived_scratch()
+        if scratch:
+            print(f"removed {len(scratch)} temporary folder(s) of derived Dockerfiles and context copies")
     return 0
 
 

@@ -10,6 +10,7 @@ def human(size: int | None) -> str:
 
 
 def run(args) -> int:
+    from helpers.commands.run_options import pairs
     from helpers.variants import derive_variants
 
     context = Path(args.context)
@@ -51,19 +52,8 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def pairs(items: list[str], option: str) -> dict[str, str]:
-    from helpers.errors import DockoptError
-
-    out = {}
-    for item in items:
-        key, eq, value = item.partition("=")
-        if not eq or not key:
-            raise DockoptError(f"{option} {item!r} is not KEY=VALUE.")
-        out[key] = value
-    return out
-
-
 def register(sub) -> None:
+    from helpers.commands import run_options
     from helpers.variants.api import TAG_PREFIX
 
     parser = sub.add_parser("optimize", help="derive phase 1-3 Dockerfiles from the original, build and check them")
@@ -74,15 +64,11 @@ def register(sub) -> None:
     parser.add_argument("--expect", help="text the smoke command's output must contain")
     parser.add_argument("--healthcheck", help="the app's health command (else inferred, with the reason shown)")
     parser.add_argument("--code-file", help="context file whose content is changed to time a code-change rebuild")
-    parser.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--run-env", action="append", default=[], metavar="KEY=VALUE",
-                        help="environment every started container gets (repeatable), e.g. a database URL or secret")
-    parser.add_argument("--run-arg", action="append", default=[], metavar="ARG",
-                        help="argument given to the image's ENTRYPOINT in place of its CMD (repeatable, in order)")
+    run_options.register(parser)
     parser.add_argument("--settle", type=float, default=None, metavar="SECONDS",
                         help="how long an image with no HEALTHCHECK and no EXPOSEd port must keep running (default 5)")
     parser.add_argument("--no-build", action="store_true", help="write the files only (no engine: no digests, no pins)")
     parser.add_argument("--tag-prefix", default=TAG_PREFIX,
-                        help=f"built images are tagged PREFIX/<context name>:<variant> (default: {TAG_PREFIX})")
+                        help=f"built images are tagged PREFIX/<context name>-<path hash>:<variant> (default: {TAG_PREFIX})")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)

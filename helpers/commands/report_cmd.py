@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def params_from_args(args):
+    from helpers.commands import run_options
     from helpers.errors import DockoptError
     from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
     from helpers.report.run import ReportParams
@@ -26,6 +27,9 @@ def params_from_args(args):
         history=str(Path(args.history).resolve() if args.history else DEFAULT_HISTORY),
         smoke_command=args.smoke or "", code_file=args.code_file or "",
         dependency_file=args.dependency_file or "", emulated_platforms=args.platforms,
+        build_args=run_options.as_lines(args.build_arg, "--build-arg"),
+        run_env=run_options.as_lines(args.run_env, "--run-env"),
+        run_args=run_options.as_words(args.run_arg),
     )
     for number, path in ((1, args.phase1), (2, args.phase2), (3, args.phase3)):
         if path:
@@ -34,7 +38,7 @@ def params_from_args(args):
 
 
 def run(args) -> int:
-    from helpers.report.run import render_report
+    from helpers.report.run import RenderInterrupted, render_report
 
     params = params_from_args(args)
     out = Path(args.out or f"reports/{'sample' if args.context is None else Path(params.context).name}")
@@ -42,10 +46,14 @@ def run(args) -> int:
     warning = disk_check(params)
     if warning:
         print(warning, file=sys.stderr)
-    if args.quiet or not sys.stderr.isatty():  # a log file or CI: papermill's cell counter only, or nothing
-        result = render_report(params, out, phases=phases, progress=not args.quiet)
-    else:
-        result = render_live(params, out, phases)
+    try:
+        if args.quiet or not sys.stderr.isatty():  # a log file or CI: papermill's cell counter only, or nothing
+            result = render_report(params, out, phases=phases, progress=not args.quiet)
+        else:
+            result = render_live(params, out, phases)
+    except RenderInterrupted as exc:  # one line, no traceback: what stopped and what was kept
+        print(f"dockopt: {exc.message}", file=sys.stderr)
+        return 130
     print(f"report: {result.index} ({result.seconds:.0f} s)")
     if result.split:
         from helpers.render_split import overhead
@@ -94,6 +102,8 @@ def render_live(params, out: Path, phases):
 
 
 def register(sub) -> None:
+    from helpers.commands import run_options
+
     parser = sub.add_parser("report", help="run the phase notebooks through papermill and render HTML")
     parser.add_argument("--context", help="build context directory (default: the bundled sample)")
     parser.add_argument("--dockerfile", help="Dockerfile (default: CONTEXT/Dockerfile)")
@@ -113,5 +123,6 @@ def register(sub) -> None:
     parser.add_argument("--platforms", action="store_true",
                         help="also build and start phase 3 for linux/arm64 under QEMU (about 10 min on a 2-core "
                              "host); without it arm64 is judged from the Dockerfile and an earlier build is reused")
+    run_options.register(parser)
     parser.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     parser.set_defaults(func=run)

@@ -76,13 +76,29 @@ def find_endpoint(config_dir: Path | None = None) -> Endpoint:
     return Endpoint(DEFAULT_SOCKET, "default socket")
 
 
-def client(timeout: int = 600):
-    """A docker SDK client for the resolved endpoint; raises EngineUnavailable if it does not answer."""
+def sdk_client(host: str, timeout: int = 600, environ=None):
+    """A docker SDK client for ``host``, as the docker CLI would reach it.
+
+    tcp with ``DOCKER_TLS_VERIFY`` / ``DOCKER_CERT_PATH`` set (in ``environ``, default this
+    process's) uses TLS with the certificates there (ca.pem, cert.pem, key.pem); ssh:// goes
+    through the system ``ssh`` client, as the CLI does."""
     import docker  # imported here so `dockopt --help` works without the SDK
 
+    environ = os.environ if environ is None else environ
+    kwargs = {}
+    if host.startswith("tcp://") and (environ.get("DOCKER_TLS_VERIFY") or environ.get("DOCKER_CERT_PATH")):
+        kwargs = docker.utils.kwargs_from_env(environment={**environ, "DOCKER_HOST": host})
+        kwargs.pop("base_url", None)
+    if host.startswith("ssh://"):
+        kwargs["use_ssh_client"] = True
+    return docker.DockerClient(base_url=host, timeout=timeout, **kwargs)
+
+
+def client(timeout: int = 600):
+    """A docker SDK client for the resolved endpoint; raises EngineUnavailable if it does not answer."""
     endpoint = find_endpoint()
     try:
-        cli = docker.DockerClient(base_url=endpoint.host, timeout=timeout)
+        cli = sdk_client(endpoint.host, timeout=timeout)
         cli.ping()
     except Exception as exc:  # the SDK raises several unrelated types for "nobody home"
         raise EngineUnavailable(

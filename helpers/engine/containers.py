@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from helpers.engine import connect
-from helpers.engine.labels import ours
+from helpers.engine.labels import for_container
 
 HEALTH_STATES = ("healthy", "unhealthy")
 
@@ -76,7 +76,7 @@ def started(image: str, command: list[str] | None = None, cli=None, **kwargs) ->
 
     cli = cli or connect.client()
     with spent(RUNTIME, image):
-        container = cli.containers.create(image, command=command, labels=ours(), **kwargs)
+        container = cli.containers.create(image, command=command, labels=for_container(), **kwargs)
         try:
             container.start()
             yield container

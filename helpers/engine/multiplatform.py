@@ -4,9 +4,12 @@ The host's platform builds natively; another (arm64 on amd64) builds with its RU
 QEMU emulation, on base images of its own architecture. A tag on this engine holds one
 platform, so each platform's image gets its own tag (``REPO:NAME-arm64``). An image counts as
 built for a platform only when the engine's inspect says that ``Architecture``, and as working
-only when its smoke command passes, run under the same emulation. A platform that cannot be
-had here is reported as "skipped: why", never faked; so is a platform the Dockerfile's digest
-pins leave out (a base pinned to an amd64-only digest cannot give an arm64 image).
+only when its smoke command passes, run under the same emulation. The Dockerfile names its bases
+as a user's registry knows them (one name for every platform); a foreign platform is built from a
+temporary copy that names dockopt's own bases by that platform's tags
+(``helpers.engine.platform_bases``). A platform that cannot be had here is reported as
+"skipped: why", never faked; so is a platform the Dockerfile's digest pins leave out (a base
+pinned to an amd64-only digest cannot give an arm64 image).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from helpers.engine import base_images, buildkit, connect, containers, emulation
+from helpers.engine import base_images, buildkit, connect, containers, emulation, platform_bases
 from helpers.errors import DockoptError
 
 DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
@@ -188,7 +191,12 @@ def build_platforms(
         except DockoptError as exc:
             results.append(PlatformResult(platform, error=f"{exc.message}\n{exc.evidence[-1500:]}"))
             continue
-        results.append(build_one(cli, context, dockerfile, platform, platform_tag(repo, name, platform),
-                                 build_args=args, smoke_command=smoke_command, smoke_expect=smoke_expect,
-                                 log=log))
+        # The file names each base as the user wrote it; this engine keeps one platform per tag,
+        # so a foreign build names dockopt's own bases by their platform's tags, in a copy only.
+        with platform_bases.build_copy(dockerfile, arch, args) as (path, args, swaps):
+            if swaps:
+                log(f"{platform}: building with {', '.join(swaps)}")
+            results.append(build_one(cli, context, path, platform, platform_tag(repo, name, platform),
+                                     build_args=args, smoke_command=smoke_command, smoke_expect=smoke_expect,
+                                     log=log))
     return results

@@ -18,6 +18,7 @@ While it runs, pid 1's uid is read, and ``docker diff`` tells what the app wrote
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -93,8 +94,22 @@ class Plan:
         return [f"--health-interval={HEALTH_INTERVAL_S:g}s"] if self.healthcheck else []
 
 
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception)|panic|FATAL|fatal)\b.*")
+
+
 def tail(text: str, lines: int = LOG_LINES) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
+    """The log's last lines, preceded by its first exception when that scrolled out of them: a
+    server's own shutdown traceback must not hide the exception that made the app fail."""
+    all_lines = text.rstrip().splitlines()
+    last = all_lines[-lines:]
+    first = next((i for i, line in enumerate(all_lines) if EXCEPTION_LINE.match(line)), None)
+    if first is None or first >= len(all_lines) - lines:
+        return "\n".join(last)
+    header = next((i for i in range(first, max(-1, first - 40), -1)
+                   if all_lines[i].startswith("Traceback (most recent call last)")), None)
+    begin = max(first - 6, header if header is not None else first - 6, 0)
+    block = ([all_lines[header]] if header is not None and header < begin else []) + all_lines[begin:first + 1]
+    return "\n".join(block + ["[...]"] + last)
 
 
 def written_paths(diff: list[dict] | None) -> list[str]:
@@ -144,6 +159,8 @@ def check(image: str, options: RunOptions | None = None, settle_s: float = SETTL
     try:
         with containers.started(image, list(options.args) or None, cli, **kwargs) as container:
             verdict = watch(container, plan, settle_s, plan.deadline(timeout_s), start)
+            if verdict.ok and verdict.state in ("healthy", "listening"):
+                verdict = hold(container, verdict, settle_s, start)
             verdict.command = command
             with_evidence(container, verdict)
             return verdict
@@ -201,6 +218,23 @@ def watch(container, plan: Plan, settle_s: float, deadline_s: float, start: floa
             return verdict("not listening", False, f"no EXPOSEd port ({', '.join(map(str, plan.ports))}) accepted "
                            f"a TCP connection within {waited:.0f} s", waited, None, uid)
         time.sleep(POLL_S)
+
+
+def hold(container, passed: ShipCheck, settle_s: float, start: float) -> ShipCheck:
+    """A service that answered must still be running ``settle_s`` later: a server binds its port
+    before its workers load the app, and what the app writes at start-up (the non-root
+    transform's evidence) comes after that."""
+    until = time.perf_counter() + settle_s
+    while time.perf_counter() < until:
+        time.sleep(POLL_S)
+        container.reload()
+        if container.status not in ("running", "created", "restarting"):
+            code = (container.attrs.get("State") or {}).get("ExitCode")
+            waited = time.perf_counter() - start
+            return verdict(f"exited {code}", False, f"{passed.how}, then exited {code} after {waited:.1f} s",
+                           waited, code, passed.uid)
+    passed.how += f"; still running {settle_s:g} s later"
+    return passed
 
 
 def verdict(state: str, ok: bool, how: str, waited: float, code: int | None, uid: int | None) -> ShipCheck:

@@ -24,13 +24,16 @@ class Executed:
         return not self.error
 
 
-def execute(phase: PhaseNotebook, out_dir: Path, parameters: dict, progress: bool = True) -> Executed:
+def execute(phase: PhaseNotebook, out_dir: Path, parameters: dict, progress: bool = True,
+            engine_kwargs: dict | None = None) -> Executed:
+    """Run one notebook; ``engine_kwargs`` go to nbclient (helpers.report.interrupt's hooks)."""
     target = out_dir / "executed" / f"{phase.stem}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
         papermill.execute_notebook(str(phase.path), str(target), parameters=parameters,
-                                   kernel_name="python3", progress_bar=progress, cwd=str(NOTEBOOKS))
+                                   kernel_name="python3", progress_bar=progress, cwd=str(NOTEBOOKS),
+                                   **(engine_kwargs or {}))
     except papermill.PapermillExecutionError as exc:
         return Executed(phase, target, time.perf_counter() - start,
                         f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}")

@@ -1,7 +1,13 @@
 """``render_report``: execute the phase notebooks for one project and render the shareable folder.
 
 Layout of ``out_dir``: ``index.html``; ``<stem>.html`` (stakeholders: no code) and
-``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output).
+``<stem>.code.html`` (engineers) per phase; ``executed/<stem>.ipynb`` (the papermill output)
+and ``executed/kernel.log`` (what the kernels wrote outside the notebooks);
+``derived/`` (the Dockerfiles dockopt derived, for a project without its own phases).
+
+One render has one run id (``ReportParams.run_id``, new unless given), passed to every
+notebook: each page measures and reads under it, so renders sharing a history file never
+read each other's rows. Ctrl-C stops the render (helpers.report.interrupt).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.errors import DockoptError
-from helpers.report import bundle, execute, index_page, page, render
+from helpers.report import bundle, execute, index_page, interrupt, page, render
 from helpers.report.notebooks import PHASES, select
 
 
@@ -34,6 +40,10 @@ class ReportParams:
     phase3_dockerfile: str = ""
     code_file: str = ""
     dependency_file: str = ""
+    build_args: str = ""  # KEY=VALUE lines
+    run_env: str = ""  # KEY=VALUE lines
+    run_args: str = ""  # shell words
+    run_id: str = ""  # empty: the render starts a new one
     extra: dict = field(default_factory=dict)
 
     def as_parameters(self, out_dir: Path) -> dict:
@@ -41,6 +51,10 @@ class ReportParams:
         params["report_dir"] = str(out_dir)
         params.update(self.extra)
         return params
+
+
+class RenderInterrupted(DockoptError):
+    """The render was stopped by Ctrl-C or SIGTERM; what was measured is kept."""
 
 
 @dataclass
@@ -59,25 +73,50 @@ class ReportResult:
 
 def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
                   progress: bool = True, log=print) -> ReportResult:
-    from helpers import render_split
+    from helpers import render_split, store
+    from helpers.engine import labels
     from helpers.paths import DEFAULT_HISTORY
 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    params.run_id = params.run_id or store.new_run_id()
     history = Path(params.history).expanduser() if params.history else DEFAULT_HISTORY
-    render_id = render_split.start(history)  # the kernels inherit it and record their work under it
+    before = labels.current_render()
+    labels.use_render(params.run_id)  # the kernels inherit it, and so does every container they start
+    render_split.start(history, params.run_id)  # the kernels record their work under the same id
     try:
-        executed = []
-        chosen = select(phases)
-        page.copy_plotly(out_dir)
-        engine, cpus = engine_description()
-        first_load = page.load_average()
+        return _render(params, out_dir, phases, progress, log, history)
+    finally:
+        render_split.stop()
+        labels.use_render(before)
+
+
+def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log, history: Path) -> ReportResult:
+    from helpers import render_split
+
+    (out_dir / "executed" / "kernel.log").unlink(missing_ok=True)
+    start = time.perf_counter()
+    executed = []
+    chosen = select(phases)
+    page.copy_plotly(out_dir)
+    engine, cpus = engine_description()
+    first_load = page.load_average()
+    with interrupt.forwarded(kernel_log=out_dir / "executed" / "kernel.log") as stop:
         for number, phase in enumerate(chosen, 1):
+            if stop.requested:
+                break
             log(f"[{number}/{len(chosen)}] {phase.stem}: {phase.question}")
             load_start = page.load_average()
             began = time.perf_counter()
-            item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress)
+            try:
+                item = execute.execute(phase, out_dir, params.as_parameters(out_dir), progress=progress,
+                                       engine_kwargs=interrupt.engine_kwargs(stop))
+            except (Exception, KeyboardInterrupt):
+                if not stop.requested:
+                    raise
+                break  # the kernel was stopped or killed: what it measured is in the history
+            if stop.requested:
+                break
             render_split.record(render_split.NOTEBOOK, time.perf_counter() - began, phase.stem)
             footer = page.Measurement(engine, cpus, params.repeats, load_start, page.load_average()).footer()
             with render_split.spent(render_split.RENDERING, phase.stem):
@@ -88,21 +127,25 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
             state = "ok" if item.ok else f"FAILED ({item.error})"
             log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
             executed.append(item)
-        footer = page.Measurement(engine, cpus, params.repeats, first_load, page.load_average()).footer()
-        saved = summary_saved(out_dir)
-        with render_split.spent(render_split.RENDERING, "report.html and report.pdf"):
-            single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
-            try:
-                bundle.print_pdf(single)
-            except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand
-                log(f"      report.pdf not printed: {exc}")
-        # the index last, so its last block holds everything but writing itself
-        split = render_split.split(render_split.rows(history, render_id), time.perf_counter() - start)
-        index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer,
-                                       split=render_split.table(split))
-    finally:
-        render_split.stop()
-    return ReportResult(out_dir, index, executed, time.perf_counter() - start, split, render_id)
+    if stop.requested:
+        removed = interrupt.remove_containers(params.run_id)
+        raise RenderInterrupted(
+            f"interrupted ({stop.signal_name}) after {time.perf_counter() - start:.0f} s: run {params.run_id} stopped, "
+            f"its measurements kept in {params.history or 'the history file'}"
+            + (f", {len(removed)} container(s) it left removed" if removed else ""))
+    footer = page.Measurement(engine, cpus, params.repeats, first_load, page.load_average()).footer()
+    saved = summary_saved(out_dir)
+    with render_split.spent(render_split.RENDERING, "report.html and report.pdf"):
+        single = bundle.write_single_file(out_dir, params.name, index_page.summary_html(saved), executed, footer)
+        try:
+            bundle.print_pdf(single)
+        except (DockoptError, OSError, subprocess.SubprocessError) as exc:  # the folder and report.html stand
+            log(f"      report.pdf not printed: {exc}")
+    # the index last, so its last block holds everything but writing itself
+    split = render_split.split(render_split.rows(history, params.run_id), time.perf_counter() - start)
+    index = index_page.write_index(out_dir, params.name, params.dockerfile, executed, saved, footer=footer,
+                                   split=render_split.table(split))
+    return ReportResult(out_dir, index, executed, time.perf_counter() - start, split, params.run_id)
 
 
 def navigation(current: str) -> str:

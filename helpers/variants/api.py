@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +63,10 @@ class VariantResult:
 
 
 def slug(context: Path) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", context.resolve().name.lower()).strip("-.") or "project"
+    """The context folder's name and a hash of its path: two projects never share a tag."""
+    from helpers.image_names import context_slug
+
+    return context_slug(context)
 
 
 def refuse_unrewritable(text: str, path: Path) -> None:
@@ -138,7 +140,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
     project = Project(context, dockerfile, healthcheck=healthcheck)
     if not build:
         return generate(project, out_dir)
-    from helpers.engine import registry
+    from helpers.engine import registry_digest
     from helpers.variants import verify
 
     tag = f"{tag_prefix}/{slug(context)}"
@@ -152,7 +154,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
             project.freeze = verify.freeze(original.image_id, python)
             project.extra["freeze_python"] = python
         project.extra.update(start_evidence(original))
-        project.pin = registry.pin_platforms  # a manifest list where amd64 and arm64 bases exist
+        project.pin = registry_digest.resolve  # the digest the user's registry serves, never a loopback one
         results = generate(project, out_dir)
         results[0].__dict__.update({k: v for k, v in original.__dict__.items() if k not in ("name", "dockerfile", "text")})
         for result in results[1:]:

@@ -1,21 +1,24 @@
-"""Pin every base image by digest, resolved from the engine.
+"""Pin every base image by the digest its own registry serves, named as the user wrote it.
 
-A tag can be moved to another image at any time; a digest cannot. The digest comes from
-``helpers.engine.registry.pin`` (a loopback registry for locally built bases), so the pinned
-reference is one this engine can build from. ARGs that only named the base are dropped:
-the pin is the point, and a build arg would silently undo it.
+A tag can be moved to another image at any time; a digest cannot. The generated file is taken
+home, so the pin must mean the same there: ``python:3.11-slim@sha256:...``, with the digest the
+engine recorded when it pulled that image from that repository
+(``helpers.engine.registry_digest.resolve``); for a multi-platform tag that is the manifest list,
+and the outcome line, which becomes the Dockerfile's header, says what the digest covers when the
+registry could be asked. ARGs that only named a pinned base are dropped: the pin is the point, and
+a build arg would silently undo it.
 
-One Dockerfile has to build for every platform, so for a base that exists here for amd64 and
-arm64 the resolver (``registry.pin_platforms``) returns the digest of a manifest list over both;
-BuildKit picks the entry of the platform it builds for. The outcome line, which becomes the
-Dockerfile's header, names the list and each platform's own digest, or says which platform the
-pin leaves out and why. A resolver may also return a plain ``repo@sha256:...`` string.
+A base with no registry digest (built on this machine) stays as written: a digest of dockopt's
+loopback registry would pin an address that exists only here. The outcome then says so, and how to
+pin it on a machine with a registry; the digest-pin findings (DO302) stay, since they are true.
+A resolver may also return a plain ``repo@sha256:...`` string.
 """
 
 from __future__ import annotations
 
 import re
 
+from helpers.engine.registry_digest import how_to_pin
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Project, Skip
 
@@ -26,25 +29,30 @@ FIXES = ("DO302", "DO303")
 def apply(doc: Doc, project: Project) -> str:
     if project.pin is None:
         raise Skip("no engine to resolve digests from (--no-build)")
-    pinned, cache = [], {}
+    pinned, unpinned, cache = [], {}, {}
     for stage in doc.stages:
         base = doc.resolve(stage.base)
         if doc.stage_named(base) or base.lower() == "scratch" or "@sha256:" in base:
             continue
         if "$" in base:
             raise Skip(f"FROM {stage.base}: the base depends on a build arg without a default")
-        try:
-            resolved = cache.get(base) or project.pin(base)
-        except Exception as exc:  # noqa: BLE001 - docker and registry errors vary; the message says which image and why
-            raise Skip(f"cannot resolve a digest for {base}: {getattr(exc, 'message', exc)}") from None
-        cache[base] = resolved
+        if base not in cache:
+            try:
+                cache[base] = project.pin(base)
+            except Exception as exc:  # noqa: BLE001 - docker errors vary; the message says which image and why
+                cache[base] = f"cannot resolve a digest for {base}: {getattr(exc, 'message', exc)}"
+        resolved = cache[base]
         ref = getattr(resolved, "ref", resolved)
+        if not ref or "@" not in ref:
+            unpinned[base] = getattr(resolved, "why_not", "") or str(resolved)
+            continue
         stage.set_from(ref)
         what = resolved.describe() if hasattr(resolved, "describe") else ""
         pinned.append(f"{base} -> {ref}" + (f", {what}" if what else ""))
+    kept = f"kept as written: {'; '.join(unpinned.values())}; {how_to_pin(list(unpinned))}" if unpinned else ""
     if not pinned:
-        raise Skip("every base is already pinned by digest (or is another stage)")
+        raise Skip(kept or "every base is already pinned by digest (or is another stage)")
     used = " ".join(s.render() for st in doc.stages for s in [st.from_step, *st.steps])
     doc.preamble = [p for p in doc.preamble if p.cmd != "ARG" or
                     any(re.search(r"\$\{?%s\b" % re.escape(v.partition("=")[0]), used) for v in p.value)]
-    return "; ".join(dict.fromkeys(pinned))
+    return "; ".join([*dict.fromkeys(pinned), *([kept] if kept else [])])

@@ -53,7 +53,10 @@ def choose(doc: Doc, project: Project) -> tuple[list[str], str]:
         return [python, "-m", module], f"the project's own health module ({module})"
     port = exposed_port(doc)
     if port:
-        probe = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"
+        # By name: the engine writes localhost into every container's /etc/hosts (IPv4 and IPv6; the
+        # connect tries each), and a file users take keeps no literal loopback address that reads
+        # like this machine's (`grep -r 127.0.0.1` is how they check for one).
+        probe = f"import socket; socket.create_connection(('localhost', {port}), timeout=3)"
         return [python, "-c", probe], f"TCP connect to the EXPOSEd port {port} (no health endpoint known)"
     raise Skip("no health command given, no health module and no EXPOSEd port: a process-alive check "
                "(`kill -0 1`) cannot fail while the container runs, so no HEALTHCHECK is written "

@@ -13,7 +13,7 @@ import copy
 
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, program, simple_commands
-from helpers.variants import apt_hygiene
+from helpers.variants import apt_hygiene, venvs
 from helpers.variants.doc import Doc, Stage, Step, env_line, replace_word
 from helpers.variants.python_installs import PKG, VENV, installs_dependencies, installs_python, unfollowable
 from helpers.variants.transform import Project, Skip
@@ -82,6 +82,9 @@ def apply(doc: Doc, project: Project) -> str:
     if any(s.cmd == "USER" for s in stage.steps[:last]):
         raise Skip("USER is set before dependencies are installed; which files that user needs is unknown")
     build_part, run_part = stage.steps[: last + 1], stage.steps[last + 1:]
+    own = list(venvs.creators(Stage(stage.from_step, build_part)))
+    if own:
+        return split_around_own_venv(doc, stage, build_part, run_part, own[-1])
     uses_pkg = any(to_pkg(s) for s in build_part if s.cmd == "RUN" and s.commands)
     uses_uv = any(program(a) == "uv" for s in build_part if s.cmd == "RUN" for a in simple_commands(s.script))
     venv_env = f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH" + (f" UV_PROJECT_ENVIRONMENT={VENV}" if uses_uv else "")
@@ -119,6 +122,31 @@ def apply(doc: Doc, project: Project) -> str:
     moved = f"{VENV}" + (f" and {PKG}" if uses_pkg else "")
     after = " (pip removed after)" if pip_dropped else ""
     return f"builder stage installs into {moved}{after}; runtime stage receives them and the app files"
+
+
+def split_around_own_venv(doc: Doc, stage: Stage, build_part: list[Step], run_part: list[Step], venv: str) -> str:
+    """The project makes its own virtualenv (``python -m venv venv``, activated by its entrypoint):
+    the builder installs into it as written and the runtime receives it at the same path (a
+    virtualenv's scripts name their own path), untouched, pip included."""
+    workdir = stage.workdir_at(len(build_part))
+    runtime: list[Step] = runtime_env(build_part)
+    runtime += [copy.deepcopy(s) for s in build_part if apt_hygiene.apt_run(s) or runtime_setup(s)]
+    runtime.append(Step.parse(f"COPY --from=builder {venv} {venv}"))
+    if workdir != "/":
+        runtime.append(Step.parse(f"WORKDIR {workdir}"))
+    covers_all = any(s.is_context_copy and s.sources in (["."], ["./"]) for s in run_part)
+    if not covers_all:
+        runtime += [copy.deepcopy(s) for s in build_part
+                    if s.is_context_copy and not all(is_manifest(x) for x in s.sources)]
+    runtime += [s for s in build_part if s.cmd in METADATA]
+    runtime += run_part
+    builder = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "builder"])),
+                    [s for s in build_part if s.cmd not in METADATA])
+    final = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "runtime"])), runtime)
+    doc.stages = [builder, final]
+    doc.notes["multistage"] = "venv"
+    return (f"builder stage installs into the project's own virtualenv {venv}, as written; the runtime stage "
+            "receives it at the same path and the app files")
 
 
 def package_source(copy: Step, build_part: list[Step]) -> bool:

@@ -43,8 +43,9 @@ class Project:
         dockerfile: the original Dockerfile (its name decides which ignore file is in force).
         healthcheck: a command (shell form) that tells whether the app is healthy; None to infer.
         freeze: ``pip freeze --all`` lines of the ORIGINAL image; None when it was not built.
-        pin: resolves an image reference to ``repo@sha256:...``, as a string or a
-            ``registry.Pinned`` that also says which platforms it covers (``registry.pin_platforms``).
+        pin: resolves an image reference to ``name@sha256:...``, as a string or a
+            ``registry_digest.RegistryPin`` that also says what the digest covers, or why there is
+            none (``ref`` None: the base stays as written).
     """
 
     context_dir: Path

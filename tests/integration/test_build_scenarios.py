@@ -81,7 +81,7 @@ def test_a_failed_build_is_recorded_with_its_error_and_does_not_raise(engine, ti
     cold = row(frame, "cold")
     assert "exit code: 3" in cold["error"] and "line 6" in cold["error"]
     with store.History(tmp_path / "h.sqlite") as h:
-        variant = h.variants().iloc[0]
+        variant = h.variants(h.latest_run_id()).iloc[0]
     assert variant["status"] == "failed" and "exit 3" in variant["log_tail"]
 
 
@@ -91,7 +91,7 @@ def test_a_missing_base_image_is_a_clear_failure(engine, tmp_path):
                                     history=tmp_path / "h.sqlite")
     assert frame.empty
     with store.History(tmp_path / "h.sqlite") as h:
-        variant = h.variants().iloc[0]
+        variant = h.variants(h.latest_run_id()).iloc[0]
     assert variant["status"] == "failed"
     assert "dockopt-build/no-such-base:1" in variant["error"] and "dockopt base" in variant["error"]
 

@@ -58,8 +58,8 @@ def test_engine_gone_mid_build_is_a_clear_error_and_keeps_earlier_results(relay,
     assert str(history) in gone.value.hint and "kept" in gone.value.hint
     assert os.environ["DOCKER_HOST"] == relay.host  # nothing fell back to the real socket behind our back
     with store.History(history) as h:
-        measured = h.scenarios()
-        variant = h.variants().iloc[0]
+        measured = h.scenarios(h.latest_run_id())
+        variant = h.variants(h.latest_run_id()).iloc[0]
     cold = measured[measured["scenario"] == "cold"].iloc[0]
     assert cold["status"] == "ok" and cold["median_s"] >= BUILD_SECONDS
     assert "code" not in set(measured.loc[measured["status"] == "ok", "scenario"])

@@ -42,6 +42,94 @@ def test_missing_inputs_are_clear_errors(tmp_path):
         Project.from_parameters(context=str(tmp_path), phase2_dockerfile=str(tmp_path / "missing"))
 
 
+def small_project(tmp_path):
+    ctx = tmp_path / "proj"
+    ctx.mkdir()
+    (ctx / "app.py").write_text("print(1)\n")
+    (ctx / "requirements.txt").write_text("# none\n")
+    (ctx / "Dockerfile").write_text("ARG BASE_IMAGE=dockopt/python:3.11-bookworm\nFROM ${BASE_IMAGE}\n"
+                                    "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                                    "CMD [\"python\", \"app.py\"]\n")
+    return ctx
+
+
+def test_a_render_run_id_is_kept_and_labels_its_containers(tmp_path, monkeypatch):
+    from helpers.engine import labels
+
+    monkeypatch.delenv(labels.RENDER_ENV, raising=False)
+    project = Project.from_parameters(context=str(small_project(tmp_path)), run_id="20261203T000000Z-abcdef")
+    assert project.run_id == "20261203T000000Z-abcdef"
+    assert labels.for_container()[labels.RENDER_LABEL] == "20261203T000000Z-abcdef"
+
+
+def test_no_run_id_starts_a_new_one(tmp_path, monkeypatch):
+    from helpers.engine import labels
+
+    monkeypatch.delenv(labels.RENDER_ENV, raising=False)
+    first = Project.from_parameters(context=str(small_project(tmp_path)))
+    second = Project.from_parameters(context=str(tmp_path / "proj"))
+    assert first.run_id and second.run_id and first.run_id != second.run_id
+    assert labels.current_render() == second.run_id
+
+
+def test_build_args_reach_every_variant_and_win_over_defaults(tmp_path):
+    project = Project.from_parameters(context=str(small_project(tmp_path)), base_image="img:a",
+                                      build_args="BASE_IMAGE=img:b\nPIP_INDEX=http://mirror/simple\n")
+    assert project.build_args("original") == {"BASE_IMAGE": "img:b", "PIP_INDEX": "http://mirror/simple"}
+    with pytest.raises(DockoptError, match="build_args: 'nonsense' is not KEY=VALUE"):
+        Project.from_parameters(context=str(tmp_path / "proj"), build_args="nonsense")
+
+
+def generate_only(monkeypatch):
+    """derive_variants as it is, without the engine (build=False): where the files go is what is tested."""
+    import helpers.variants as variants
+
+    real = variants.derive_variants
+    seen = {}
+
+    def without_engine(context, dockerfile, out_dir, **kwargs):
+        seen.update(kwargs, out_dir=out_dir)
+        return real(context, dockerfile, out_dir, build=False)
+
+    monkeypatch.setattr(variants, "derive_variants", without_engine)
+    return seen
+
+
+def test_derived_dockerfiles_go_under_the_report_folder_and_nothing_beside_the_history(tmp_path, monkeypatch):
+    seen = generate_only(monkeypatch)
+    ctx, history, report = small_project(tmp_path), tmp_path / "hist" / "history.sqlite", tmp_path / "report"
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    project = Project.from_parameters(context=str(ctx), history=str(history), report_dir=str(report),
+                                      build_args="A=1", run_env="TOKEN=x", run_args="--port 80")
+    phase2 = project.dockerfile_for("phase2")
+    assert phase2 is not None and phase2.parent == report / "derived"
+    assert project.variant_source["phase2"] == "derived"
+    assert seen["build_args"] == {"A": "1"} and seen["run_env"] == {"TOKEN": "x"} and seen["run_args"] == ["--port", "80"]
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    new = set(after) - set(before)
+    outside = {p for p in new if p.parts[0] != "report"}
+    # besides the report, only the history file (it keeps the derivation for the render's other notebooks)
+    assert {p.name for p in outside} <= {"hist", "history.sqlite", "history.sqlite-wal", "history.sqlite-shm"}, outside
+    copy = project.context_for("phase2")
+    assert not copy.is_relative_to(report) and (copy / "app.py").is_file()  # the source is not in the shared report
+
+
+def test_without_a_report_folder_derived_files_go_to_a_dockopt_temporary_folder(tmp_path, monkeypatch):
+    from helpers import cleanup
+
+    generate_only(monkeypatch)
+    ctx = small_project(tmp_path)
+    project = Project.from_parameters(context=str(ctx), history=str(tmp_path / "h.sqlite"))
+    path = project.dockerfile_for("phase1")
+    assert path is not None and not path.is_relative_to(tmp_path) and "dockopt-derived-" in str(path)
+    # the next notebook (another kernel) finds the same folder by the derivation's key ...
+    again = Project.from_parameters(context=str(ctx), history=str(tmp_path / "h.sqlite"))
+    assert again.dockerfile_for("phase1") == path
+    # ... and `dockopt clean` removes it with the rest of what dockopt made
+    assert str(path.parent) in cleanup.remove_derived_scratch()
+    assert not path.parent.exists()
+
+
 def _derived_project(tmp_path, monkeypatch):
     """A user project whose phases dockopt derives; phase 2 and 3 bring a constraints file, phase 1 none."""
     import helpers.variants as variants

@@ -91,12 +91,14 @@ def test_an_empty_render_has_no_overhead_share():
 
 def test_a_timed_wait_is_taken_out_of_its_enclosing_block(render):
     history, render_id = render
+    began = time.perf_counter()
     with rs.spent(rs.SETUP, "phase1"):
         time.sleep(0.1)
         rs.took(rs.WAIT, 0.08, "lock")  # the caller measured a wait inside this block
+    elapsed = time.perf_counter() - began
     got = {c: s for c, _, s in rs.rows(history, render_id)}
     assert got[rs.WAIT] == 0.08
-    assert got[rs.SETUP] < 0.1  # 0.1 s elapsed, 0.08 s of it was waiting
+    assert got[rs.SETUP] <= elapsed - 0.08 + 1e-6  # the block's time less the wait, however slow the machine
 
 
 def test_the_index_ends_with_the_measured_split(tmp_path):

@@ -6,6 +6,33 @@ from variant_cases import dedent
 from helpers.variants import multistage
 
 CASES = [
+    ("the project's own virtualenv, activated by its entrypoint (moved as it is, same path)",
+     """
+     FROM python:3.11
+     WORKDIR /home/shop
+     COPY requirements.txt requirements.txt
+     RUN python -m venv venv
+     RUN venv/bin/pip install -r requirements.txt
+     COPY shop shop
+     COPY boot.sh ./
+     EXPOSE 5000
+     ENTRYPOINT ["./boot.sh"]
+     """,
+     """
+     FROM python:3.11 AS builder
+     WORKDIR /home/shop
+     COPY requirements.txt requirements.txt
+     RUN python -m venv venv
+     RUN venv/bin/pip install -r requirements.txt
+
+     FROM python:3.11 AS runtime
+     COPY --from=builder /home/shop/venv /home/shop/venv
+     WORKDIR /home/shop
+     COPY shop shop
+     COPY boot.sh ./
+     EXPOSE 5000
+     ENTRYPOINT ["./boot.sh"]
+     """),
     ("requirements project",
      """
      ARG BASE_IMAGE=python:3.11

@@ -189,7 +189,7 @@ HEALTH = [
     ("project health module", {"src/demo/__init__.py": "", "src/demo/health.py": "if __name__ == '__main__':\n  pass\n"},
      None, '["python", "-m", "demo.health"]'),
     ("exposed port", {}, None,
-     '["python", "-c", "import socket; socket.create_connection((\'127.0.0.1\', 8000), timeout=3)"]'),
+     '["python", "-c", "import socket; socket.create_connection((\'localhost\', 8000), timeout=3)"]'),
     ("given command", {}, "curl -f http://localhost:8000/health", '["curl", "-f", "http://localhost:8000/health"]'),
 ]
 

@@ -1,10 +1,11 @@
-"""Phase 3 transforms: minimal runtime base, digest pins resolved through a given resolver (a plain
-digest, or a manifest list over amd64 and arm64 with each platform's digest named in the header)."""
+"""Phase 3 transforms: minimal runtime base, and digest pins resolved through a given resolver: the
+base as the user wrote it with its registry's digest (the header says what it covers), or, with no
+registry digest known, the base kept as written and the header saying how to pin it."""
 
 import pytest
 
 from variant_cases import dedent
-from helpers.engine.registry import Pinned
+from helpers.engine.registry_digest import RegistryPin, how_to_pin
 from helpers.variants import digest_pin, minimal_base, phases
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Project
@@ -20,9 +21,8 @@ CMD ["python", "app.py"]
 
 
 def fake_registry(ref: str) -> str:
-    """Stands in for the engine's loopback registry (digest_pin's resolver is a parameter)."""
-    name = ref.rsplit(":", 1)[0]
-    return f"127.0.0.1:5959/{name}@sha256:{'ab' * 32}"
+    """Stands in for the engine's RepoDigests lookup (digest_pin's resolver is a parameter)."""
+    return f"{ref}@sha256:{'ab' * 32}"
 
 
 def test_minimal_base_for_dockopts_debian_base(run_transform):
@@ -79,10 +79,10 @@ def test_digest_pin_pins_every_external_base_and_drops_the_arg(run_transform):
     digest = "ab" * 32
     assert out == dedent(f"""
 
-        FROM 127.0.0.1:5959/dockopt/python@sha256:{digest} AS builder
+        FROM dockopt/python:3.11-bookworm@sha256:{digest} AS builder
         RUN pip install -r requirements.txt
 
-        FROM 127.0.0.1:5959/dockopt/python@sha256:{digest} AS runtime
+        FROM dockopt/python:3.11-bookworm@sha256:{digest} AS runtime
         COPY --from=builder /opt/venv /opt/venv
         CMD ["python", "app.py"]
 
@@ -104,60 +104,91 @@ def test_digest_pin_reports_an_unresolvable_base(run_transform):
         raise LookupError(f"{ref} is not on this engine")
 
     out = run_transform(digest_pin, "FROM python:3.11\n", pin=unreachable)
-    assert out == "SKIP: cannot resolve a digest for python:3.11: python:3.11 is not on this engine"
+    assert out == ("SKIP: kept as written: cannot resolve a digest for python:3.11: python:3.11 is not on this engine; "
+                   "to pin on a machine that reaches the registry: `docker pull python:3.11 && docker inspect --format "
+                   "'{{index .RepoDigests 0}}' python:3.11` (or `docker buildx imagetools inspect python:3.11`), "
+                   "then write FROM python:3.11@sha256:<that digest>")
 
 
-# Multi-platform pins: the resolver returns a registry.Pinned that says what its digest covers.
+# Portable pins: the resolver returns a registry_digest.RegistryPin, with a digest or the reason there is none.
 
-LIST = "11" * 32
-AMD, ARM = "sha256:" + "a1" * 32, "sha256:" + "b2" * 32
-AMD_MIN, ARM_MIN = "sha256:" + "c3" * 32, "sha256:" + "d4" * 32
-NO_ARM = ("no linux/arm64 base here (dockopt/python:3.11-bookworm-arm64 is missing; "
-          "`dockopt base --platform linux/arm64` builds it, then generate again)")
+LIST, MIN_LIST = "sha256:" + "11" * 32, "sha256:" + "22" * 32
+COVERS = "a manifest list of linux/amd64, linux/arm64/v8"
+NO_DIGEST = "{}: the image here has no registry digest for docker.io/{} (built on this machine, or never pulled from there)"
 
 
-def both_platforms(ref: str) -> Pinned:
-    """A manifest list over the amd64 and arm64 images of each base, as registry.pin_platforms gives."""
-    amd, arm = (AMD_MIN, ARM_MIN) if ref.endswith("-minimal") else (AMD, ARM)
-    digest = "sha256:" + ("22" * 32 if ref.endswith("-minimal") else LIST)
-    return Pinned(f"127.0.0.1:5959/dockopt/python@{digest}", {"linux/amd64": amd, "linux/arm64": arm})
+def pulled(ref: str) -> RegistryPin:
+    """Both bases pulled by tag from their registry: the RepoDigest is the tag's manifest list."""
+    digest = MIN_LIST if ref.endswith("-minimal") else LIST
+    return RegistryPin(ref, f"{ref}@{digest}", covers=COVERS)
 
 
-def amd64_only(ref: str) -> Pinned:
-    """No arm64 base on this engine: the pin is the amd64 image's own digest, and says why."""
-    digest = AMD_MIN if ref.endswith("-minimal") else AMD
-    return Pinned(f"127.0.0.1:5959/dockopt/python@{digest}", {"linux/amd64": digest},
-                  NO_ARM.replace("3.11-bookworm-arm64", ref.split(":")[1] + "-arm64"))
+def built_here(ref: str) -> RegistryPin:
+    """Bases built on this machine (dockopt's own): no registry digest is known."""
+    return RegistryPin(ref, None, why_not=NO_DIGEST.format(ref, ref.split(":")[0]))
+
+
+def pulled_builder_only(ref: str) -> RegistryPin:
+    return built_here(ref) if ref.endswith("-minimal") else pulled(ref)
 
 
 PHASE2 = TWO_STAGE.format(base="dockopt/python:3.11-bookworm")
 
 
-@pytest.mark.parametrize("resolver, builder, runtime, described", [
-    (both_platforms, f"sha256:{LIST}", "sha256:" + "22" * 32,
-     [f"dockopt/python:3.11-bookworm -> 127.0.0.1:5959/dockopt/python@sha256:{LIST}, "
-      f"a manifest list of linux/amd64 {AMD}, linux/arm64 {ARM}",
-      "dockopt/python:3.11-bookworm-minimal -> 127.0.0.1:5959/dockopt/python@sha256:" + "22" * 32 +
-      f", a manifest list of linux/amd64 {AMD_MIN}, linux/arm64 {ARM_MIN}"]),
-    (amd64_only, AMD, AMD_MIN,
-     [f"dockopt/python:3.11-bookworm -> 127.0.0.1:5959/dockopt/python@{AMD}, linux/amd64 {AMD} only ({NO_ARM})",
-      f"dockopt/python:3.11-bookworm-minimal -> 127.0.0.1:5959/dockopt/python@{AMD_MIN}, linux/amd64 {AMD_MIN} only "
-      f"({NO_ARM.replace('3.11-bookworm-arm64', '3.11-bookworm-minimal-arm64')})"]),
-])
-def test_phase3_pins_and_its_header_names_every_digest(tmp_path, resolver, builder, runtime, described):
-    """The generated phase 3: minimal runtime, both bases pinned, and the header says by what."""
-    (tmp_path / "Dockerfile").write_text(dedent(PHASE2))
+def phase3_of(tmp_path, resolver, phase2=PHASE2):
+    (tmp_path / "Dockerfile").write_text(dedent(phase2))
     project = Project(tmp_path, tmp_path / "Dockerfile", pin=resolver)
-    doc, outcomes = phases.derive(Doc.from_text(dedent(PHASE2)), "phase3", project, "Dockerfile.phase2")
+    doc, outcomes = phases.derive(Doc.from_text(dedent(phase2)), "phase3", project, "Dockerfile.phase2")
     text = doc.render()
-    froms = [line for line in text.splitlines() if line.startswith("FROM ")]
-    assert froms == [f"FROM 127.0.0.1:5959/dockopt/python@{builder} AS builder",
-                     f"FROM 127.0.0.1:5959/dockopt/python@{runtime} AS runtime"]
+    return text, {o.name: o for o in outcomes}, next(line for line in text.splitlines() if "digest_pin" in line)
+
+
+def test_phase3_pins_each_base_as_written_with_its_registry_digest(tmp_path):
+    text, outcomes, pin_line = phase3_of(tmp_path, pulled)
+    assert [line for line in text.splitlines() if line.startswith("FROM ")] == [
+        f"FROM dockopt/python:3.11-bookworm@{LIST} AS builder",
+        f"FROM dockopt/python:3.11-bookworm-minimal@{MIN_LIST} AS runtime"]
     assert "ARG " not in text  # the base ARGs are gone: a build arg would undo the pin
-    pin_line = next(line for line in text.splitlines() if line.startswith("# - digest_pin"))
-    assert pin_line == "# - digest_pin [DO302, DO303]: " + "; ".join(described)
+    assert outcomes["digest_pin"].applied
+    assert pin_line == ("# - digest_pin [DO302, DO303]: "
+                        f"dockopt/python:3.11-bookworm -> dockopt/python:3.11-bookworm@{LIST}, {COVERS}; "
+                        f"dockopt/python:3.11-bookworm-minimal -> dockopt/python:3.11-bookworm-minimal@{MIN_LIST}, "
+                        f"{COVERS}")
+
+
+def test_phase3_keeps_bases_without_a_registry_digest_as_written_and_says_how_to_pin(tmp_path):
+    text, outcomes, pin_line = phase3_of(tmp_path, built_here)
+    assert [line for line in text.splitlines() if line.startswith(("FROM ", "ARG "))] == [
+        "ARG BASE_IMAGE=dockopt/python:3.11-bookworm", "ARG RUNTIME_BASE_IMAGE=dockopt/python:3.11-bookworm-minimal",
+        "FROM ${BASE_IMAGE} AS builder", "FROM ${RUNTIME_BASE_IMAGE} AS runtime"]
+    assert not outcomes["digest_pin"].applied
+    assert pin_line == ("# - digest_pin: skipped: kept as written: "
+                        + NO_DIGEST.format("dockopt/python:3.11-bookworm", "dockopt/python") + "; "
+                        + NO_DIGEST.format("dockopt/python:3.11-bookworm-minimal", "dockopt/python") + "; "
+                        + how_to_pin(["a", "b"]))
+    assert "docker pull IMAGE && docker inspect --format '{{index .RepoDigests 0}}' IMAGE" in pin_line
+    assert "sha256:" not in text.replace("sha256:<that digest>", "")
+
+
+def test_phase3_pins_what_it_can_and_names_what_it_kept(tmp_path):
+    text, outcomes, pin_line = phase3_of(tmp_path, pulled_builder_only)
+    assert [line for line in text.splitlines() if line.startswith(("FROM ", "ARG "))] == [
+        "ARG RUNTIME_BASE_IMAGE=dockopt/python:3.11-bookworm-minimal",
+        f"FROM dockopt/python:3.11-bookworm@{LIST} AS builder", "FROM ${RUNTIME_BASE_IMAGE} AS runtime"]
+    assert outcomes["digest_pin"].applied
+    assert pin_line.endswith("; kept as written: " + NO_DIGEST.format("dockopt/python:3.11-bookworm-minimal",
+                                                                      "dockopt/python") + "; "
+                            + how_to_pin(["dockopt/python:3.11-bookworm-minimal"]))
+    assert "`docker pull dockopt/python:3.11-bookworm-minimal && docker inspect" in pin_line
+
+
+@pytest.mark.parametrize("base", ["python:3.11-slim", "localhost:5961/team/python:3.11",
+                                  "registry.example:443/team/python:3.11"])
+def test_a_base_named_via_arg_is_pinned_under_the_name_the_user_wrote(run_transform, base):
+    out = run_transform(digest_pin, f"ARG BASE_IMAGE={base}\nFROM ${{BASE_IMAGE}}\nCMD [\"python\"]\n", pin=pulled)
+    assert out == f"FROM {base}@{LIST}\nCMD [\"python\"]\n"
 
 
 def test_digest_pin_accepts_a_plain_string_resolver(run_transform):
     out = run_transform(digest_pin, "FROM dockopt/python:3.11-bookworm\n", pin=fake_registry)
-    assert out.startswith("FROM 127.0.0.1:5959/dockopt/python@sha256:" + "ab" * 32)
+    assert out.startswith("FROM dockopt/python:3.11-bookworm@sha256:" + "ab" * 32)
