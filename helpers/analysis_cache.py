@@ -68,6 +68,12 @@ def cached(history: Path, kind: str, image_id: str, modules: tuple[str, ...], co
             found = hist.get_analysis(key)
             if found is not None:
                 return found
+        elif render_split.active():  # --fresh: what an earlier notebook of this render computed is reused
+            row = hist.conn.execute("SELECT created_at FROM analyses WHERE cache_key = ?", (key,)).fetchone()
+            if row and render_split.this_render(row[0]):
+                found = hist.get_analysis(key)
+                if found is not None:
+                    return found
     start = time.perf_counter()
     with render_split.spent(render_split.ANALYSIS, kind):
         result = compute()

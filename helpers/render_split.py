@@ -23,6 +23,7 @@ from pathlib import Path
 
 ENV_ID = "DOCKOPT_RENDER_ID"
 ENV_HISTORY = "DOCKOPT_RENDER_HISTORY"
+ENV_STARTED = "DOCKOPT_RENDER_STARTED"  # UTC, ISO seconds, as the history file stamps rows
 
 BUILDS = "builds"  # docker build itself (BuildKit client running)
 RUNTIME = "runtime checks"  # containers started to check an image
@@ -43,14 +44,26 @@ _local = threading.local()
 def start(history: str | Path, render_id: str | None = None) -> str:
     """Begin recording a render into ``history`` under ``render_id`` (the render's run id; a new
     one when None); returns it (also set for the kernels)."""
+    from datetime import datetime, timezone
+
     render_id = render_id or f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     os.environ[ENV_ID], os.environ[ENV_HISTORY] = render_id, str(Path(history).resolve())
+    os.environ[ENV_STARTED] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return render_id
 
 
 def stop() -> None:
-    os.environ.pop(ENV_ID, None)
-    os.environ.pop(ENV_HISTORY, None)
+    for name in (ENV_ID, ENV_HISTORY, ENV_STARTED):
+        os.environ.pop(name, None)
+
+
+def this_render(stamped_at: str | None) -> bool:
+    """Whether a history row stamped at ``stamped_at`` was written by the render running now.
+
+    ``--fresh`` means "nothing from before this render": a measurement or analysis an earlier
+    notebook of the same render made is reused by the later ones, not made again."""
+    started = os.environ.get(ENV_STARTED)
+    return bool(started and stamped_at and str(stamped_at) >= started)
 
 
 def active() -> tuple[str, str] | None:

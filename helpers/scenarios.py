@@ -405,7 +405,9 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
                 edited_file = {"code": target.code_file, "deps": target.dependency_file}.get(scenario)
                 key = cache_key(scenario=scenario, repeats=repeats, bases=bases, engine=info.engine_version,
                                 build_args=target.build_args, edited_file=edited_file, **digests)
-                reusable = None if fresh else hist.find_reusable(key, render_id or None)
+                reusable = hist.find_reusable(key, render_id or None)
+                if fresh and not (reusable and render_split.this_render(reusable.get("measured_at"))):
+                    reusable = None  # --fresh: only what an earlier notebook of this render measured
                 if reusable:
                     log(f"{target.name}: {scenario} reused from an earlier run (nothing changed)")
                     hist.add_scenario(session.variant_id, scenario, cache_key=key, status="ok",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -109,3 +110,24 @@ def test_the_index_ends_with_the_measured_split(tmp_path):
     assert "builds" in block and "30.0" in block and "overhead (all but builds and runtime checks)" in block
     assert "45%" in block  # 25 s of 55 s outside builds and runtime checks
     assert "Where this render" not in index_page.write_index(tmp_path, "p", "Dockerfile", [], None).read_text()
+
+
+def test_fresh_reuses_only_what_this_render_made(render, tmp_path):
+    from helpers import analysis_cache, store
+
+    assert rs.this_render(store.now())
+    assert not rs.this_render("2020-01-01T00:00:00+00:00") and not rs.this_render(None)
+    history, _ = render
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    first = analysis_cache.cached(history, "image", "sha256:x", ("render_split.py",), compute, fresh=True)
+    again = analysis_cache.cached(history, "image", "sha256:x", ("render_split.py",), compute, fresh=True)
+    assert first == again == {"n": 1} and len(calls) == 1  # the second notebook of the render reuses it
+    rs.stop()
+    rs.start(history)  # the next render with --fresh computes again
+    os.environ[rs.ENV_STARTED] = "2999-01-01T00:00:00+00:00"  # it started after that row (stamps are in seconds)
+    assert analysis_cache.cached(history, "image", "sha256:x", ("render_split.py",), compute, fresh=True) == {"n": 2}
