@@ -50,6 +50,7 @@ class Project:
     variant_context: dict[str, Path] = field(default_factory=dict)  # a variant built from another context
     variant_extras: dict[str, set[str]] = field(default_factory=dict)  # files dockopt added to that context for it
     derived: list = field(default_factory=list)  # helpers.variants results, once derived
+    unusable_files: dict[str, Path] = field(default_factory=dict)  # derived but failed (built, started): kept for lint
     run_env: dict[str, str] = field(default_factory=dict)  # `docker run -e` for every container of the app
     run_args: list[str] = field(default_factory=list)  # arguments given to the ENTRYPOINT instead of CMD
     user_build_args: dict[str, str] = field(default_factory=dict)  # --build-arg for every variant's build
@@ -232,6 +233,8 @@ class Project:
                 shutil.copy(extra, copy / extra.name)
             self.variant_extras[result.name] = {extra.name for extra in extras}
             usable = not result.error
+            if not usable:  # kept so its findings can still be shown next to why it is not used
+                self.unusable_files[result.name] = result.dockerfile
             self.variant_files[result.name] = result.dockerfile if usable else None
             self.variant_source[result.name] = "derived" if usable else f"derived, but failed: {result.error[:200]}"
             self.variant_context[result.name] = copy

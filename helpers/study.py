@@ -16,6 +16,7 @@ import pandas as pd
 from helpers import analysis_cache, render_split, timings
 from helpers.context import scan_context
 from helpers.lint import lint_dockerfile
+from helpers.errors import DockoptError
 from helpers.project import Project
 
 MB = 1_000_000
@@ -32,7 +33,10 @@ pd.set_option("display.html.table_schema", True)
 
 def lint(project: Project, variant: str = "original"):
     """Lint one variant's Dockerfile against the project's context (hadolint included)."""
-    path = project.dockerfile_for(variant)  # may derive the variants: counted as their own work
+    path = project.dockerfile_for(variant) or project.unusable_files.get(variant)  # may derive: its own work
+    if path is None:
+        raise DockoptError(f"There is no {variant} Dockerfile to lint: {project.variant_source.get(variant, 'none given')}.",
+                           hint="see the variants table at the top of the page for why")
     with render_split.spent(render_split.ANALYSIS, "lint"):
         return lint_dockerfile(path, context=project.context_for(variant),
                                build_args=project.build_args(variant) or None)

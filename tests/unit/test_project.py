@@ -168,3 +168,25 @@ def test_dockopt_files_count_only_for_the_variants_that_send_them(tmp_path, monk
     assert frame.loc["phase1", "files"] == frame.loc["original", "files"]
     assert frame.loc["phase2", "bytes"] == frame.loc["original", "bytes"] + constraints
     assert frame.loc["phase3", "bytes"] == frame.loc["phase2", "bytes"]
+
+
+def test_a_broken_derived_phase_is_not_built_but_its_findings_are_still_shown(tmp_path, monkeypatch):
+    import helpers.variants as variants
+    from helpers import study
+
+    real = variants.derive_variants
+
+    def phase2_broken(context, dockerfile, out_dir, **kwargs):
+        results = real(context, dockerfile, out_dir, build=False)
+        results[2].error = "BROKEN: the original starts but phase2 does not"
+        return results
+
+    monkeypatch.setattr(variants, "derive_variants", phase2_broken)
+    project = Project.from_parameters(context=str(small_project(tmp_path)), history=str(tmp_path / "h.sqlite"),
+                                      report_dir=str(tmp_path / "report"))
+    assert project.dockerfile_for("phase2") is None and project.variant_source["phase2"].startswith("derived, but failed")
+    result = study.lint(project, "phase2")  # the page still shows what the generated file would fix
+    assert result.dockerfile == project.unusable_files["phase2"]
+    project.variant_source["phase1"], project.variant_files["phase1"] = "not derived: refused", None
+    with pytest.raises(DockoptError, match="no phase1 Dockerfile to lint: not derived: refused"):
+        study.lint(project, "phase1")
