@@ -56,18 +56,20 @@ class ProjectNumbers:
                 "security_score_gain": -s if (s := self.saving("security_score")) is not None else None}
 
 
-def report_tag(name: str, variant: str) -> str:
-    """The tag ``dockopt report --name NAME`` gives a variant (helpers.project.Project.tag)."""
-    return Project.tag(_Named(name), variant)
+def report_tag(name: str, context: Path | str, variant: str) -> str:
+    """The tag ``dockopt report --name NAME --context CONTEXT`` gives a variant (helpers.project.Project.tag)."""
+    return Project.tag(_Named(name, Path(context)), variant)
 
 
 class _Named:
-    """Just enough of a Project for its ``slug`` and ``tag`` (one definition of both)."""
+    """Just enough of a Project for its ``slug``, ``repo`` and ``tag`` (one definition of each)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, context: Path) -> None:
         self.name = name
+        self.context = context
 
     slug = Project.slug
+    repo = Project.repo
 
 
 def _newest_analysis(conn, kind: str, image_id: str):
@@ -81,8 +83,8 @@ def _newest_analysis(conn, kind: str, image_id: str):
         return None
 
 
-def read_numbers(history: Path, name: str) -> ProjectNumbers:
-    """The numbers a report named ``name`` stored in ``history`` (empty when it measured nothing)."""
+def read_numbers(history: Path, name: str, context: Path | str) -> ProjectNumbers:
+    """The numbers a report named ``name`` of ``context`` stored in ``history`` (empty when it measured nothing)."""
     numbers = ProjectNumbers()
     if not Path(history).is_file():
         return numbers
@@ -91,7 +93,7 @@ def read_numbers(history: Path, name: str) -> ProjectNumbers:
             row = conn.execute(
                 "SELECT v.variant_id, v.image_id, r.engine_version, r.cpus FROM variants v JOIN runs r USING (run_id) "
                 "WHERE v.image_tag = ? AND v.status = 'ok' AND v.image_id IS NOT NULL "
-                "ORDER BY v.variant_id DESC LIMIT 1", (report_tag(name, variant),)).fetchone()
+                "ORDER BY v.variant_id DESC LIMIT 1", (report_tag(name, context, variant),)).fetchone()
             if not row:
                 continue
             variant_id, image_id, engine_version, cpus = row

@@ -117,7 +117,7 @@ def render_fleet(config: FleetConfig, engines: list, out: Path, repeats: int | N
         if final.engine and final.outcome in (pool.OK, pool.FAILED):
             engine = by_name[final.engine]
             entry["engine"] = engine.info
-            entry["numbers"] = results.read_numbers(history_for(history_root, engine), spec.name).as_dict()
+            entry["numbers"] = results.read_numbers(history_for(history_root, engine), spec.name, spec.context).as_dict()
             if (out / spec.slug / "index.html").is_file():
                 entry["report"] = f"{spec.slug}/index.html"
         entries.append(entry)

@@ -53,10 +53,10 @@ def out(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def remove_our_images(engine):
+def remove_our_images(engine, fleet_file):
     yield
-    for name in NAMES:  # what the reports built on the main engine (the second engine is deleted whole)
-        for image in engine.images.list(name=report_tag(name, "x").split(":")[0]):
+    for spec in fleet_config.load(fleet_file).projects:  # what the reports built on the main engine
+        for image in engine.images.list(name=report_tag(spec.name, spec.context, "x").split(":")[0]):
             for tag in image.tags:
                 try:
                     engine.images.remove(tag, force=True)
@@ -94,7 +94,7 @@ def test_three_projects_across_two_engines(first_fleet, pool, second_engine, out
 
     second = docker.DockerClient(base_url=second_engine.host)
     for project in on_second:  # the build really ran on the engine the index names
-        second.images.get(report_tag(project["name"], "original"))
+        second.images.get(report_tag(project["name"], project["context"], "original"))
     assert data["mixed_engines"]
     html = page.read_text()
     assert "compare only within one engine" in html
