@@ -57,7 +57,9 @@ def optimized_flask(base_images, docker_client, tmp_path_factory):
          "--smoke", FLASK_SMOKE, "--expect", "ok", "--tag-prefix", PREFIX],
         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=3600)
     yield out, proc
-    remove(docker_client, *(f"{PREFIX}/flask_app:{v}" for v in ("original", "phase1", "phase2", "phase3")))
+    from helpers.variants.api import slug
+
+    remove(docker_client, *(f"{PREFIX}/{slug(FLASK)}:{v}" for v in ("original", "phase1", "phase2", "phase3")))
 
 
 def test_the_out_folder_names_no_address_of_this_machine(optimized_flask):
@@ -87,7 +89,9 @@ def test_phase3_as_written_builds_and_passes_its_smoke(optimized_flask, docker_c
     assert lines[at].endswith("smoke ok"), proc.stdout
     # Started as it ships: its HEALTHCHECK (a TCP connect to localhost, by name) must report healthy.
     assert lines[at + 1].strip().startswith("starts: its HEALTHCHECK reported healthy"), proc.stdout
-    assert docker_client.images.get(f"{PREFIX}/flask_app:phase3").attrs["Config"]["User"] == "appuser"
+    from helpers.variants.api import slug
+
+    assert docker_client.images.get(f"{PREFIX}/{slug(FLASK)}:phase3").attrs["Config"]["User"] == "appuser"
 
 
 # A user's registry with a port: the pin is the digest that registry serves, under the name written.
