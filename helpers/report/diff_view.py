@@ -50,6 +50,6 @@ def diff_html(text: str) -> str:
                 rows.append(f'<tr><td class="ln">{old}</td><td class="ln">{new}</td><td><span class="mark"> </span>{e(content)}</td></tr>')
                 old += 1
                 new += 1
-    return (f'<div class="table-wrap"><table class="diff"><caption>{e(before)} → {e(after)}</caption>'
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="table (scrolls sideways when wide)"><table class="diff"><caption>{e(before)} → {e(after)}</caption>'
             f'<thead><tr><th scope="col">before</th><th scope="col">after</th><th scope="col">line</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')

@@ -178,7 +178,7 @@ def split_block(split: list[dict] | None) -> str:
     rows = "\n".join(f'<tr><td>{e(r["category"])}</td><td class="num">{r["seconds"]:.1f}</td>'
                      f'<td class="num">{e(r["share"])}</td></tr>' for r in split)
     return f"""<h2>Where this render's time went</h2>
-<div class="table-wrap"><table class="people"><thead><tr><th scope="col">work</th>
+<div class="table-wrap" tabindex="0" role="region" aria-label="table (scrolls sideways when wide)"><table class="people"><thead><tr><th scope="col">work</th>
 <th scope="col" class="num">wall time (s)</th><th scope="col" class="num">share</th></tr></thead>
 <tbody>
 {rows}
@@ -199,7 +199,7 @@ def write_index(out_dir, project: str, dockerfile: str, executed, saved: dict | 
 or <a href="report.pdf">report.pdf</a>.</p>
 {summary_html(saved)}
 <h2>Phases</h2>
-<div class="table-wrap"><table class="people"><thead><tr><th scope="col">phase</th><th scope="col">question</th>
+<div class="table-wrap" tabindex="0" role="region" aria-label="table (scrolls sideways when wide)"><table class="people"><thead><tr><th scope="col">phase</th><th scope="col">question</th>
 <th scope="col">open</th><th scope="col">status</th><th scope="col" class="num">took (s)</th></tr></thead>
 <tbody>
 {phase_rows(executed)}

@@ -168,7 +168,7 @@ def people_table(resource: dict, table_id: str = "", caption: str = "") -> str:
     cap = f"<caption>{e(caption)}</caption>" if caption else ""
     if not rows:
         return f'<p class="empty">{e(caption or "Nothing to list.")}</p>'
-    return (f'<div class="table-wrap"><table{attrs}>{cap}<thead><tr>{"".join(head)}</tr></thead>'
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="table (scrolls sideways when wide)"><table{attrs}>{cap}<thead><tr>{"".join(head)}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -196,7 +196,7 @@ def budget_table(text: str, table_id: str = "") -> str:
         f'<td><span class="badge badge-{ {"PASS": "good", "FAIL": "bad"}.get(c["state"], "neutral")}">'
         f'{ {"PASS": "yes", "FAIL": "no"}.get(c["state"], "not measured")}</span></td></tr>' for c in checks)
     return (f'<div class="budget"{f" id={chr(34)}{e(table_id)}{chr(34)}" if table_id else ""}>'
-            f'<p class="headline badge-{css}">{e(title)}</p><div class="table-wrap"><table class="people">'
+            f'<p class="headline badge-{css}">{e(title)}</p><div class="table-wrap" tabindex="0" role="region" aria-label="table (scrolls sideways when wide)"><table class="people">'
             f'<thead><tr><th scope="col">what</th><th scope="col" class="num">value</th>'
             f'<th scope="col" class="num">limit</th><th scope="col">held</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></div></div>")

@@ -71,6 +71,9 @@ class SecondEngine:
     def start(self) -> "SecondEngine":
         self.dir.mkdir(parents=True, exist_ok=True)
         gateway = f"{next(self.network.hosts())}/{self.network.prefixlen}"
+        stale = subprocess.run(["ip", "link", "show", "dev", self.bridge], capture_output=True, text=True)
+        if stale.returncode == 0 and BRIDGE_ALIAS in stale.stdout:  # ours, left by a run that was killed
+            self._ip("link", "del", "dev", self.bridge)
         self._ip("link", "add", "name", self.bridge, "type", "bridge")
         self._ip("link", "set", "dev", self.bridge, "alias", BRIDGE_ALIAS)
         self._ip("addr", "add", gateway, "dev", self.bridge)
