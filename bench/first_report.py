@@ -4,7 +4,7 @@ Runs ``dockopt report`` on the bundled sample with a fresh history file and ``--
 build measured, nothing reused), after ``dockopt clean`` released the build cache dockopt's
 earlier runs left (``--no-clean`` on a shared engine, where that cache is someone else's
 too), then the same with ``--repeats 3`` for reference. For each: wall time, the split the
-render recorded (``helpers.render_split``: builds, runtime checks, build set-up, analysis,
+render recorded (``helpers.report.render_split``: builds, runtime checks, build set-up, analysis,
 rendering, kernels and cells), the overhead's share (issue 13: at most 15%), and the engine's
 build cache before and after (``docker system df``). The load average is printed at start
 and end: a figure taken on a loaded machine says so.
@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import render_split
+from helpers.report import render_split
 from helpers.paths import DEFAULT_HISTORY, ROOT
 
 BUDGET = 0.15  # issue 13: overhead at most 15% of a cold render

@@ -19,14 +19,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import image_names, sample, store
+from helpers.builds import image_names
+from helpers import sample
+from helpers.history import store
 from helpers.engine import labels
 from helpers.errors import DockoptError
 from helpers.paths import DEFAULT_HISTORY, SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
 
 PHASES = ("phase1", "phase2", "phase3")
 DERIVE = "to be derived by dockopt"
-DERIVE_CODE = ("variants", "project.py", "dockerfile.py", "dockerfile_steps.py", "engine")  # what a derivation depends on
 VARIANTS = ("original",) + PHASES
 MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "Pipfile", "poetry.lock", "uv.lock",
              "setup.cfg", "requirements.in")
@@ -151,12 +152,12 @@ class Project:
         user's tree is never written to. Each phase is built and smoke-tested as it is derived.
 
         Every notebook of a render builds its own Project, so the derivation is kept in the
-        history file (``helpers.analysis_cache``) keyed by the context's and Dockerfile's
+        history file (``helpers.history.analysis_cache``) keyed by the context's and Dockerfile's
         contents, how the app is checked and the deriving code: the first notebook derives, the
         others reuse its Dockerfiles (checked on disk) instead of building and starting every
         phase again. A derivation with a failed phase is not kept, so it is tried again.
         """
-        from helpers import render_split
+        from helpers.report import render_split
 
         with render_split.spent(render_split.ANALYSIS, "derive"):  # its builds and runs count as such
             self._derive()
@@ -164,10 +165,10 @@ class Project:
     def derivation_key(self) -> str:
         import hashlib
 
-        from helpers.analysis_cache import code_digest
-        from helpers.context_digest import context_digest, file_digest
+        from helpers.history.code_version import package_digest
+        from helpers.builds.context_digest import context_digest, file_digest
 
-        parts = [context_digest(self.context), file_digest(self.dockerfile), code_digest(DERIVE_CODE),
+        parts = [context_digest(self.context), file_digest(self.dockerfile), package_digest(),
                  shlex.join(self.smoke or []), self.smoke_expect or "", self.code_file or "",
                  repr(sorted(self.run_env.items())), shlex.join(self.run_args),
                  repr(sorted(self.user_build_args.items())), str(self.report_dir or "")]
@@ -176,7 +177,8 @@ class Project:
     def _derive(self) -> None:
         import shutil
 
-        from helpers import analysis_cache, render_split
+        from helpers.history import analysis_cache
+        from helpers.report import render_split
         from helpers.variants import derive_variants
 
         key = self.derivation_key()
@@ -212,11 +214,11 @@ class Project:
             marker.write_text(key + "\n" + (render if any(r.error for r in results) else ""))
             return results
 
-        found = analysis_cache.lookup(self.history, "derive", key, DERIVE_CODE)
+        found = analysis_cache.lookup(self.history, "derive", key)
         if isinstance(found, list) and on_disk(found):
             results = found
         else:
-            results = analysis_cache.cached(self.history, "derive", key, DERIVE_CODE, compute, fresh=True,
+            results = analysis_cache.cached(self.history, "derive", key, compute, fresh=True,
                                             keep=lambda r: isinstance(r, list))
         if isinstance(results, DockoptError):
             exc = results

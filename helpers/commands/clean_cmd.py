@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def run(args) -> int:
-    from helpers import cleanup
+    from helpers.engine import cleanup
 
     removed = cleanup.clean(run_label=args.run, include_bases=args.include_bases)
     print(removed.summary())
@@ -18,7 +18,8 @@ def run(args) -> int:
 
 def release_remembered_cache(history: str | None) -> str:
     """The build cache measurements left for their images, released now that the images are gone."""
-    from helpers import build_cache, store
+    from helpers.builds import build_cache
+    from helpers.history import store
     from helpers.engine import connect
     from helpers.paths import DEFAULT_HISTORY
 

@@ -43,7 +43,7 @@ def print_text(report, runtime: dict | None) -> None:
 
 
 def run(args) -> int:
-    from helpers.inspection import measure_archive, measure_image, runtime_checks
+    from helpers.image.inspection import measure_archive, measure_image, runtime_checks
 
     compressed = not args.no_compressed
     if args.archive:

@@ -31,7 +31,8 @@ def format_table(frame) -> str:
 
 
 def run(args) -> int:
-    from helpers import sample, timings
+    from helpers import sample
+    from helpers.builds import timings
 
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     common = dict(scenarios=scenarios, repeats=args.repeats, fresh=args.fresh, history=args.history)

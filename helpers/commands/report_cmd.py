@@ -56,7 +56,7 @@ def run(args) -> int:
         return 130
     print(f"report: {result.index} ({result.seconds:.0f} s)")
     if result.split:
-        from helpers.render_split import overhead
+        from helpers.report.render_split import overhead
 
         seconds, share = overhead(result.split)
         print("  time: " + ", ".join(f"{k} {v:.0f} s" for k, v in result.split.items() if v >= 0.5)
@@ -69,7 +69,8 @@ def run(args) -> int:
 
 def disk_check(params) -> str | None:
     """Warn before a run when the engine's free disk is below what this project needed last time."""
-    from helpers import build_cache, store
+    from helpers.builds import build_cache
+    from helpers.history import store
     from helpers.engine import connect
     from helpers.errors import EngineUnavailable
 
@@ -87,7 +88,7 @@ def render_live(params, out: Path, phases):
     import os
     import tempfile
 
-    from helpers import live_progress
+    from helpers.builds import live_progress
     from helpers.report.run import render_report
 
     with tempfile.TemporaryDirectory(prefix="dockopt-progress-") as tmp:

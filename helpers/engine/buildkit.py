@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.engine.labels import ours
-from helpers.render_split import BUILDS, spent
+from helpers.report.render_split import BUILDS, spent
 from helpers.errors import BuildFailed, NoBuildKitClient
 
 CANDIDATE_PATHS = ("/usr/bin/docker", "/usr/local/bin/docker")

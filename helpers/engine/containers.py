@@ -72,7 +72,7 @@ def _remove(container) -> None:
 @contextlib.contextmanager
 def started(image: str, command: list[str] | None = None, cli=None, **kwargs) -> Iterator[object]:
     """A running container of ``image`` (its own CMD unless ``command``), removed on exit."""
-    from helpers.render_split import RUNTIME, spent
+    from helpers.report.render_split import RUNTIME, spent
 
     cli = cli or connect.client()
     with spent(RUNTIME, image):

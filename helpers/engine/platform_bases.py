@@ -54,7 +54,7 @@ class PlatformBuild:
 
 def for_arch(text: str, arch: str, build_args: dict[str, str] | None = None) -> PlatformBuild:
     """Swap every external base that has an ``arch`` twin; the caller's build args win."""
-    from helpers.dockerfile import DockerfileError, parse_text
+    from helpers.dockerfile.model import DockerfileError, parse_text
 
     args = dict(build_args or {})
     try:

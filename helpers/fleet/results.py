@@ -2,7 +2,7 @@
 
 Nothing is measured here. The report measured each variant under the tag
 ``dockopt-report/<slug>:<variant>`` (helpers.project) and cached its image analysis (size,
-compressed size) and security scan by image id (helpers.analysis_cache); the code-change rebuild
+compressed size) and security scan by image id (helpers.history.analysis_cache); the code-change rebuild
 is a scenario row. The newest row of each kind for this project is what its pages show.
 """
 

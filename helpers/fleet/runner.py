@@ -18,7 +18,7 @@ from helpers.fleet.pool import ENGINE_FAILED, FAILED, OK, Attempt
 
 PING_EVERY_S = 5
 MISSED_PINGS = 2  # consecutive unanswered pings that make an engine "gone"
-# What the report prints when the engine, not the project, failed (helpers.scenarios, study).
+# What the report prints when the engine, not the project, failed (helpers.builds.scenarios, study).
 _RUNNING: set = set()  # report processes in flight, stopped if the fleet itself is interrupted
 
 ENGINE_SIGNS = ("EngineUnavailable", "stopped answering", "No Docker engine answers", "DiskFull",

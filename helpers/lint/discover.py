@@ -19,7 +19,7 @@ a ``.dockopt.toml`` in its folder or a parent folder (up to the repository root)
 
 Patterns follow .dockerignore syntax (``*``, ``**``, a directory covers what is below it). The
 ignore file then follows from the context as BuildKit picks it (``<Dockerfile>.dockerignore``
-beside the Dockerfile, else the context's ``.dockerignore``; see ``helpers.context``).
+beside the Dockerfile, else the context's ``.dockerignore``; see ``helpers.builds.context``).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from pathlib import Path
 
 import tomllib
 
-from helpers.context import ignore_file_for, is_ignored, parse_ignore
+from helpers.builds.context import ignore_file_for, is_ignored, parse_ignore
 from helpers.lint.config import ConfigError
 
 # Dockerfile, Dockerfile.*, *.Dockerfile (any case after the dot: dev.dockerfile), the same for
-# Containerfile; a lower-case "dockerfile" only as the whole name (not helpers/dockerfile.py).
+# Containerfile; a lower-case "dockerfile" only as the whole name (not helpers/dockerfile/model.py).
 NAME = re.compile(r"^(?:[Dd]ockerfile|[Cc]ontainerfile|(?:Dockerfile|Containerfile)\..+|.+\.(?i:dockerfile|containerfile))$")
 MAPPING_FILE = ".dockopt.toml"
 

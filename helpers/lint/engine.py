@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.context import ContextError
-from helpers.dockerfile import Dockerfile, parse_dockerfile
+from helpers.builds.context import ContextError
+from helpers.dockerfile.model import Dockerfile, parse_dockerfile
 from helpers.lint import hadolint as hadolint_adapter
 from helpers.lint.config import LintConfig, load_config
 from helpers.lint.finding import Finding, at_or_above

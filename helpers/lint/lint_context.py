@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.context import ContextError, ContextScan, ignore_file_for, scan_context
+from helpers.builds.context import ContextError, ContextScan, ignore_file_for, scan_context
 from helpers.lint.config import LintConfig
 
 

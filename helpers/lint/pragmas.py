@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from helpers.dockerfile import Dockerfile
+from helpers.dockerfile.model import Dockerfile
 from helpers.lint.finding import Finding
 
 PRAGMA = re.compile(r"^#\s*dockopt\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)$", re.IGNORECASE)

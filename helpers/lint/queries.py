@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from helpers.dockerfile import Dockerfile, Instruction, Stage
+from helpers.dockerfile.model import Dockerfile, Instruction, Stage
 from helpers.lint.shell import (
     PipInstall,
     is_installer_upgrade,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from helpers.dockerfile import Dockerfile
+from helpers.dockerfile.model import Dockerfile
 from helpers.lint.finding import CATEGORIES, SEVERITIES, Finding
 
 REQUIRED = ("CODE", "SEVERITY", "CATEGORY", "TITLE", "WHY", "FIX", "check")

@@ -16,7 +16,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from helpers.dockerfile import parse_or_none
+from helpers.dockerfile.model import parse_or_none
 
 BASE = "base image"
 
@@ -40,7 +40,7 @@ class Attribution:
 def stages(dockerfile_text: str) -> list[list[Instruction]]:
     """The Dockerfile's stages, each a list of its instructions (FROM first).
 
-    Read with :mod:`helpers.dockerfile`; text BuildKit's parser rejects has no stages.
+    Read with :mod:`helpers.dockerfile.model`; text BuildKit's parser rejects has no stages.
     """
     model = parse_or_none(dockerfile_text)
     if model is None:

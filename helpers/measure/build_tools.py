@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from helpers.imagefs import FILE, HARDLINK, SYMLINK
+from helpers.image.archive import FILE, HARDLINK, SYMLINK
 from helpers.measure import dpkg
 from helpers.measure.replay import Placed
 

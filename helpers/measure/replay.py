@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from helpers.imagefs import DIR, FILE, OPAQUE, SYMLINK, WHITEOUT, Entry, Layer, SavedImage
+from helpers.image.archive import DIR, FILE, OPAQUE, SYMLINK, WHITEOUT, Entry, Layer, SavedImage
 
 GZIP_LEVEL = 6  # gzip's and Go's compress/gzip default, which `docker push` uses for layer blobs
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from helpers.imagefs import Entry, SavedImage
+from helpers.image.archive import Entry, SavedImage
 from helpers.measure import attribution, build_tools, dpkg, unwanted, waste
 from helpers.measure.replay import GZIP_LEVEL, Replay, replay
 

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from helpers.imagefs import FILE, Entry
+from helpers.image.archive import FILE, Entry
 from helpers.measure.replay import Replay
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".onnx", ".ckpt", ".h5", ".gguf", ".pb")

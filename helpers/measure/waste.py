@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.imagefs import FILE
+from helpers.image.archive import FILE
 from helpers.measure.build_tools import is_build_tool_path
 from helpers.measure.replay import DELETED, Replay
 

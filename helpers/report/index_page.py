@@ -1,7 +1,7 @@
 """index.html: the executive summary first, then the measured table, then every phase in both flavours.
 
 Every number comes from summary.json, which the summary notebook saves from what it measured
-(``helpers.summary``); nothing here measures or recomputes. Every string that can come from a
+(``helpers.report.summary``); nothing here measures or recomputes. Every string that can come from a
 user's project (names, paths, error text) is escaped.
 """
 
@@ -140,7 +140,7 @@ def phase_rows(executed) -> str:
 def frame_table(frame: pd.DataFrame | None) -> str:
     if frame is None or frame.empty:
         return "<p>No summary yet: the summary notebook did not run or measured nothing.</p>"
-    from helpers.summary import basis_note
+    from helpers.report.summary import basis_note
 
     resource = {"schema": {"fields": [{"name": c, "type": "string"} for c in frame.columns]},
                 "data": frame.to_dict(orient="records")}
@@ -172,7 +172,7 @@ def summary_html(saved: dict | None) -> str:
 
 
 def split_block(split: list[dict] | None) -> str:
-    """Where this render's wall time went (helpers.render_split), measured, as the page's last block."""
+    """Where this render's wall time went (helpers.report.render_split), measured, as the page's last block."""
     if not split:
         return ""
     rows = "\n".join(f'<tr><td>{e(r["category"])}</td><td class="num">{r["seconds"]:.1f}</td>'

@@ -63,7 +63,7 @@ class ReportResult:
     index: Path
     executed: list
     seconds: float
-    split: dict = field(default_factory=dict)  # seconds per kind of work (helpers.render_split)
+    split: dict = field(default_factory=dict)  # seconds per kind of work (helpers.report.render_split)
     render_id: str = ""
 
     @property
@@ -73,7 +73,8 @@ class ReportResult:
 
 def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None = None,
                   progress: bool = True, log=print) -> ReportResult:
-    from helpers import render_split, store
+    from helpers.report import render_split
+    from helpers.history import store
     from helpers.engine import labels
     from helpers.paths import DEFAULT_HISTORY
 
@@ -92,7 +93,7 @@ def render_report(params: ReportParams, out_dir: Path, phases: list[str] | None 
 
 
 def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log, history: Path) -> ReportResult:
-    from helpers import render_split
+    from helpers.report import render_split
 
     (out_dir / "executed" / "kernel.log").unlink(missing_ok=True)
     start = time.perf_counter()
@@ -173,6 +174,6 @@ def engine_description() -> tuple[str, int]:
 
 def summary_saved(out_dir: Path):
     """What the summary notebook saved for the index page (None if it did not run)."""
-    from helpers import summary
+    from helpers.report import summary
 
     return summary.load_saved(out_dir)

@@ -174,7 +174,7 @@ def people_table(resource: dict, table_id: str = "", caption: str = "") -> str:
 
 def budget_table(text: str, table_id: str = "") -> str:
     """The budget cell's printed lines as a headline and a table of checks (what, value, limit, held)."""
-    from helpers.budgets import parse_report
+    from helpers.report.budgets import parse_report
 
     checks, _ = parse_report(text)
     if not checks:

@@ -1,6 +1,6 @@
 """The little the security checks need from a Dockerfile: instructions with line numbers.
 
-Read with :mod:`helpers.dockerfile` (BuildKit's parser): continuation lines joined, comments
+Read with :mod:`helpers.dockerfile.model` (BuildKit's parser): continuation lines joined, comments
 dropped, each instruction tagged with its 1-based first line and stage index. Layer
 history is matched back to these lines by normalised text, the way BuildKit writes it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.dockerfile import parse_or_none
+from helpers.dockerfile.model import parse_or_none
 
 _BUILDKIT_SUFFIX = " # buildkit"
 # "|2 A=1 B=2 " (build args in effect), then the SHELL: "/bin/sh -c ", "/bin/busybox sh -c "...
@@ -27,7 +27,7 @@ class Instruction:
 
 
 def instructions(text: str) -> list[Instruction]:
-    """Every instruction BuildKit's parser reads (via :mod:`helpers.dockerfile`); [] when it reads none."""
+    """Every instruction BuildKit's parser reads (via :mod:`helpers.dockerfile.model`); [] when it reads none."""
     model = parse_or_none(text)
     if model is None:
         return []

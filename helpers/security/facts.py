@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from helpers.imagefs import FILE, SavedImage
+from helpers.image.archive import FILE, SavedImage
 from helpers.measure.replay import Placed, Replay, replay
 from helpers.security import dockerfile_facts
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.imagefs import SavedImage
+from helpers.image.archive import SavedImage
 from helpers.security import debian_security, dpkg_status, os_fixes, sbom, scanners
 from helpers.security.checks import CHECKS
 from helpers.security.facts import DPKG_STATUS, ImageFacts, gather
@@ -178,7 +178,7 @@ def scan_image(
     really runs as. The layers are read from the engine's layer store where it is local (no
     export); otherwise the image is saved to a temporary tarball (deleted after)."""
     from helpers.engine import images
-    from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable
+    from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable
     from helpers.security import runtime as runtime_uid
 
     inspect = images.inspect(tag)

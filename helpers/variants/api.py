@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.dockerfile import parse_text
+from helpers.dockerfile.model import parse_text
 from helpers.engine.containers import RunOptions
 from helpers.engine.ships import ShipCheck
 from helpers.errors import DockoptError
@@ -64,7 +64,7 @@ class VariantResult:
 
 def slug(context: Path) -> str:
     """The context folder's name and a hash of its path: two projects never share a tag."""
-    from helpers.image_names import context_slug
+    from helpers.builds.image_names import context_slug
 
     return context_slug(context)
 

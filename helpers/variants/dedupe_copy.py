@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 
-from helpers.context import is_ignored, parse_ignore
+from helpers.builds.context import is_ignored, parse_ignore
 from helpers.lint.knowledge import is_manifest
 from helpers.variants.doc import Doc, Stage, Step
 from helpers.variants.python_installs import PKG

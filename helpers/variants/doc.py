@@ -1,6 +1,6 @@
 """An editable Dockerfile: what transforms rewrite, rendered back to text.
 
-The lint model (:mod:`helpers.dockerfile`) is read-only and keyed to line numbers of the
+The lint model (:mod:`helpers.dockerfile.model`) is read-only and keyed to line numbers of the
 original file; transforms need to insert, move and rewrite instructions. So a generated
 Dockerfile is held as stages of :class:`Step`, each built from the lint model's parse of
 that instruction, and every new step is parsed the same way (``Step.parse``), which keeps
@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from helpers.dockerfile import Instruction, parse_text
+from helpers.dockerfile.model import Instruction, parse_text
 
 
 @dataclass
@@ -211,7 +211,7 @@ class Doc:
 
     def resolve(self, text: str) -> str:
         """``text`` with global ARG defaults substituted (what FROM lines mean with no --build-arg)."""
-        from helpers.dockerfile import substitute
+        from helpers.dockerfile.model import substitute
 
         args = {}
         for step in self.preamble:

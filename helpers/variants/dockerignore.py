@@ -3,14 +3,14 @@
 Patterns are proposed only for what is present (tests, docs, outputs, virtualenvs, model
 weights, large files), and each is dropped again if it would hide a path the Dockerfile
 names in a COPY or a manifest the build reads: an ignore file that breaks the build is worse
-than none. Matching uses :mod:`helpers.context`, i.e. BuildKit's own semantics.
+than none. Matching uses :mod:`helpers.builds.context`, i.e. BuildKit's own semantics.
 """
 
 from __future__ import annotations
 
 import posixpath
 
-from helpers.context import is_ignored, parse_ignore
+from helpers.builds.context import is_ignored, parse_ignore
 from helpers.lint.knowledge import JUNK_DIRS, MODEL_SUFFIXES, human_bytes
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Project, Skip

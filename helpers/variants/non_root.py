@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from helpers.context import is_ignored, parse_ignore
+from helpers.builds.context import is_ignored, parse_ignore
 from helpers.lint.shell import program, simple_commands
 from helpers.variants.doc import Doc, Stage, Step
 from helpers.variants.transform import Project, Skip

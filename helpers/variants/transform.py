@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from helpers.context import ContextScan, scan_context
+from helpers.builds.context import ContextScan, scan_context
 
 
 class Skip(Exception):

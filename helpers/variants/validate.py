@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import posixpath
 
-from helpers.context import is_ignored, parse_ignore
-from helpers.dockerfile import DockerfileError, parse_text
+from helpers.builds.context import is_ignored, parse_ignore
+from helpers.dockerfile.model import DockerfileError, parse_text
 from helpers.variants.doc import Doc
 from helpers.variants.transform import Project
 

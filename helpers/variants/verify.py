@@ -59,7 +59,7 @@ class Workspace:
 def build(workspace: Workspace, dockerfile_name: str, tag: str, build_args: dict[str, str] | None = None,
           label: str | None = None):
     """Build one generated Dockerfile in the workspace, drawing live progress where a terminal shows it."""
-    from helpers import live_progress
+    from helpers.builds import live_progress
 
     live = live_progress.reporter()
     shown = label or f"{tag.rsplit(':', 1)[-1]}: build"

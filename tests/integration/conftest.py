@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import sample, timings
+from helpers import sample
+from helpers.builds import timings
 from helpers.engine import base_images
 from helpers.errors import EngineUnavailable
 
@@ -65,7 +66,7 @@ def sample_tag(engine, sample_images):
 def sample_report(sample_tag):
     """name -> ImageReport (no compressed size: that has its own test)."""
     from helpers import sample
-    from helpers.inspection import measure_image
+    from helpers.image.inspection import measure_image
 
     reports = {}
 

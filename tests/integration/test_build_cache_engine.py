@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import build_cache, scenarios, store
+from helpers.builds import build_cache, scenarios
+from helpers.history import store
 from helpers.commands import clean_cmd
 from helpers.engine.base_images import ROOTFS_TAG
 

@@ -6,7 +6,9 @@ import textwrap
 
 from tests.integration.conftest import TINY_BASE, tree_hash
 
-from helpers import sample, store, timings
+from helpers import sample
+from helpers.history import store
+from helpers.builds import timings
 
 PIP_INSTALL_ORIGINAL = "RUN pip install --no-cache-dir -U pip setuptools wheel"
 PHASE1_DEPS = "pip install -r /tmp/deps.txt"

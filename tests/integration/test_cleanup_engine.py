@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.integration.conftest import TINY_BASE
 
-from helpers import cleanup
+from helpers.engine import cleanup
 from helpers.engine import buildkit
 from helpers.engine.labels import RUN_LABEL, ours
 

@@ -1,7 +1,7 @@
 """A render derives the phase variants once: the first notebook builds and starts them, every
 later notebook (a new Project from the same parameters, as each kernel makes) reuses them.
 
-Counted with the render's own bookkeeping (``helpers.render_split``): the first derivation
+Counted with the render's own bookkeeping (``helpers.report.render_split``): the first derivation
 records builds and runtime checks, the second records none and gives the same Dockerfiles.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import render_split
+from helpers.report import render_split
 from helpers.project import Project
 
 pytestmark = pytest.mark.engine

@@ -11,7 +11,8 @@ import threading
 
 import pytest
 
-from helpers import scenarios, store
+from helpers.builds import scenarios
+from helpers.history import store
 from helpers.engine import connect
 from helpers.errors import EngineUnavailable
 from tests.integration.conftest import TINY_BASE

@@ -16,9 +16,9 @@ from collections import Counter
 import pytest
 
 from helpers.engine import buildkit, images
-from helpers.imagefs import OPAQUE, WHITEOUT, SavedImage
-from helpers.inspection import measure_image
-from helpers.layerstore import SOURCE, LayerStoreImage
+from helpers.image.archive import OPAQUE, WHITEOUT, SavedImage
+from helpers.image.inspection import measure_image
+from helpers.image.layer_store import SOURCE, LayerStoreImage
 from helpers.measure.replay import GZIP_LEVEL
 from helpers.measure.report import want
 from tests.integration.conftest import BASE

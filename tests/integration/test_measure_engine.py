@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.engine import images
-from helpers.inspection import measure_image
+from helpers.image.inspection import measure_image
 from helpers.measure import waste
 from tests.integration.conftest import DELETED_BYTES, PAYLOAD_BYTES, PIP_CACHE_BYTES
 

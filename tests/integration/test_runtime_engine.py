@@ -7,7 +7,7 @@ import pytest
 from helpers import sample
 from helpers.engine import connect, containers
 from helpers.engine.labels import LABEL
-from helpers.inspection import runtime_checks
+from helpers.image.inspection import runtime_checks
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.imagefs import SavedImage
+from helpers.image.archive import SavedImage
 
 FIXTURES = Path(__file__).parent / "measure" / "fixtures"
 TINY_DOCKERFILE = FIXTURES / "tiny" / "Dockerfile"

@@ -115,7 +115,7 @@ def test_derived_dockerfiles_go_under_the_report_folder_and_nothing_beside_the_h
 
 
 def test_without_a_report_folder_derived_files_go_to_a_dockopt_temporary_folder(tmp_path, monkeypatch):
-    from helpers import cleanup
+    from helpers.engine import cleanup
 
     generate_only(monkeypatch)
     ctx = small_project(tmp_path)

@@ -10,7 +10,7 @@ and map the image for an attacker.
 
 from __future__ import annotations
 
-from helpers.imagefs import DIR, FILE
+from helpers.image.archive import DIR, FILE
 from helpers.security.finding import Finding, Rule
 
 CA_RULE = Rule("SEC013", "extra-ca-certificate", "info",

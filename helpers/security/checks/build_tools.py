@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from helpers.imagefs import FILE, HARDLINK, SYMLINK
+from helpers.image.archive import FILE, HARDLINK, SYMLINK
 from helpers.security.finding import Finding, Rule
 
 RULE = Rule("SEC005", "build-tool", "medium", "A compiler or build system is present in the runtime image.")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from helpers.imagefs import FILE, Entry
+from helpers.image.archive import FILE, Entry
 from helpers.security.finding import Finding, Rule
 
 RULE = Rule("SEC007", "secret", "critical", "A private key, token or credential is stored in the image.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import stat
 
-from helpers.imagefs import FILE
+from helpers.image.archive import FILE
 from helpers.security.finding import Finding, Rule
 
 RULE = Rule("SEC002", "setuid-setgid", "low", "A setuid or setgid executable lets a user gain another identity.")

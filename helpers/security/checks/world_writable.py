@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import stat
 
-from helpers.imagefs import DIR, FILE
+from helpers.image.archive import DIR, FILE
 from helpers.security.finding import Finding, Rule
 
 RULE = Rule("SEC003", "world-writable", "medium", "A file or directory any user can write to.")

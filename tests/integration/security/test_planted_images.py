@@ -173,7 +173,7 @@ def test_the_layer_store_scan_equals_the_exported_scan(tmp_path_factory):
     """One export per image at most: the scan reads the engine's layer store, and finds exactly
     what it finds in the `docker save` tarball of the same image."""
     from helpers.engine import images
-    from helpers.layerstore import SOURCE
+    from helpers.image.layer_store import SOURCE
     from helpers.security.scan import scan_archive, scan_image
 
     tag, dockerfile = build(tmp_path_factory, "planted-dirty-both", DIRTY)

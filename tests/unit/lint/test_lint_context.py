@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from helpers.context import ContextError, context_files, is_ignored, parse_ignore, scan_context
+from helpers.builds.context import ContextError, context_files, is_ignored, parse_ignore, scan_context
 from helpers.lint import lint_dockerfile
 
 # (patterns, path, ignored?) following moby/patternmatcher

@@ -1,4 +1,4 @@
-from helpers.imagefs import DIR, FILE, SYMLINK, Entry
+from helpers.image.archive import DIR, FILE, SYMLINK, Entry
 from helpers.measure import build_tools, dpkg
 from helpers.measure.replay import Placed
 

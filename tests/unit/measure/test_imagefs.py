@@ -1,6 +1,6 @@
 import pytest
 
-from helpers.imagefs import (DIR, FILE, OPAQUE, WHITEOUT, HistoryEntry, ImageArchiveError, SavedImage,
+from helpers.image.archive import (DIR, FILE, OPAQUE, WHITEOUT, HistoryEntry, ImageArchiveError, SavedImage,
                              map_history, normalise)
 
 
@@ -87,7 +87,7 @@ def test_fast_headers_match_tarfile_across_read_windows(tmp_path, form):
     import io
     import tarfile
 
-    from helpers.imagefs import classify, fast_headers
+    from helpers.image.archive import classify, fast_headers
 
     path = tmp_path / "layer.tar"
     sizes = [0, 1, 511, 512, 513, 30000, 8 << 10, (8 << 10) - 512, 70000, 5, 0, 100000, 17]

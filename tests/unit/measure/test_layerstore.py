@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.imagefs import FILE, HARDLINK, OPAQUE, SYMLINK, WHITEOUT, _FileBlocks, classify, parse_headers
-from helpers.layerstore import LayerStoreImage, LayerStoreUnavailable, chain_ids, tar_split_entries
+from helpers.image.archive import FILE, HARDLINK, OPAQUE, SYMLINK, WHITEOUT, _FileBlocks, classify, parse_headers
+from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable, chain_ids, tar_split_entries
 
 LONG = "/".join(["deep-directory-name"] * 8) + "/file.txt"  # > 100 chars: a PAX path record
 
@@ -221,7 +221,7 @@ def test_a_missing_file_content_is_refused_with_the_layer(tmp_path):
 
 def test_a_summary_needs_no_pandas(tiny_tar):
     """`dockopt inspect` stays light: pandas (about 60 MB) loads only when a DataFrame is asked for."""
-    code = ("import sys, json; from helpers.inspection import measure_archive; "
+    code = ("import sys, json; from helpers.image.inspection import measure_archive; "
             f"r = measure_archive({str(tiny_tar)!r}, compressed=False); json.dumps(r.summary(), default=str); "
             "assert 'pandas' not in sys.modules, 'pandas imported'; r.layers; assert 'pandas' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])

@@ -1,6 +1,6 @@
 import zlib
 
-from helpers.imagefs import FILE, SavedImage
+from helpers.image.archive import FILE, SavedImage
 from helpers.measure.replay import DELETED, GZIP_LEVEL, OVERWRITTEN, replay
 from tests.unit.conftest import load_json
 

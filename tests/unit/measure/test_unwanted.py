@@ -1,4 +1,4 @@
-from helpers.imagefs import FILE, Entry
+from helpers.image.archive import FILE, Entry
 from helpers.measure import unwanted
 from helpers.measure.replay import Placed, Replay, replay
 from helpers.measure.report import want

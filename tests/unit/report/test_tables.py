@@ -60,7 +60,7 @@ def test_long_tables_are_sortable_short_ones_not():
 
 
 def test_budget_lines_become_a_table_of_checks_with_a_headline():
-    from helpers import phase_budgets
+    from helpers.report import phase_budgets
 
     text = phase_budgets.check(phase_budgets.SUMMARY, {"starts": True, "size_ratio": 0.7, "code_change_speedup": 128.0,
                                                        "build_tools": 0, "uid": 1000, "warnings": 0})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.imagefs import SavedImage
+from helpers.image.archive import SavedImage
 from helpers.security import debian_security
 from helpers.security.facts import gather
 from helpers.security.scan import scan_archive

@@ -167,7 +167,7 @@ def _facts_with(files: dict[str, bytes], supplied: tuple[str, ...] = ()):
     """Synthesised facts: one layer holding ``files`` (as the image walk yields them)."""
     from types import SimpleNamespace
 
-    from helpers.imagefs import FILE, Entry
+    from helpers.image.archive import FILE, Entry
 
     layer = SimpleNamespace(index=0)
     entries = [Entry(path, FILE, len(data), 0o644, 0, 0, data=data) for path, data in files.items()]

@@ -1,0 +1,137 @@
+"""The SQLite history: versioned schema, per-scenario commits, reuse by cache key, DataFrames."""
+
+import re
+import sqlite3
+
+import pytest
+
+from helpers.history import store
+
+
+def test_a_new_file_gets_the_current_schema_version(tmp_path):
+    path = tmp_path / "h.sqlite"
+    store.History(path).close()
+    assert store.schema_version(path) == store.SCHEMA_VERSION
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER)")
+        conn.execute("INSERT INTO schema_version VALUES (?)", (store.SCHEMA_VERSION + 1,))
+    with pytest.raises(store.SchemaTooNew) as err:
+        store.History(path)
+    assert f"schema version {store.SCHEMA_VERSION + 1}" in err.value.message
+    assert store.schema_version(path) == store.SCHEMA_VERSION + 1
+
+
+def test_reuse_finds_the_original_measurement_and_frames_read_through_it(tmp_path):
+    with store.History(tmp_path / "h.sqlite") as h:
+        run = h.start_run(store.RunInfo(engine_version="20.10", cpus=2))
+        v = h.add_variant(run, "a", base_images={"x": "sha256:1"})
+        sid = h.add_scenario(v, "noop", cache_key="k", status="ok", repeats=2, median_s=1.0, min_s=0.5,
+                             max_s=1.5, repeat_rows=[{"repeat": 1, "seconds": 0.5}, {"repeat": 2, "seconds": 1.5}],
+                             steps=[{"repeat": 1, "vertex": 4, "kind": "step", "stage": None, "index": 2,
+                                     "total": 2, "keyword": "RUN", "instruction": "RUN x", "line": 2,
+                                     "seconds": 0.4, "cached": False, "ran": True, "error": None}])
+        h.add_scenario(v, "cold", cache_key="k2", status="failed", error="boom")
+        h.update_variant(v, status="ok", image_id="sha256:img")  # finished, its image recorded
+        assert h.find_reusable("k")["scenario_id"] == sid
+        assert h.find_reusable("k2") is None  # failures are never reused
+        run2 = h.start_run(store.RunInfo())
+        v2 = h.add_variant(run2, "a")
+        reuse = h.add_scenario(v2, "noop", cache_key="k", status="ok", reused_from=sid, repeats=2, median_s=1.0)
+        assert h.find_reusable("k")["scenario_id"] == sid
+        assert list(h.repeats(reuse)["seconds"]) == [0.5, 1.5]
+        assert list(h.steps(reuse)["instruction"]) == ["RUN x"]
+        frame = h.scenarios(run2)
+        assert list(frame["variant"]) == ["a"] and frame.loc[0, "reused_from"] == sid
+
+
+def finished_variant(h, render_id, cache_key="k", image_id="sha256:img", status="ok"):
+    """A run of one variant whose cold scenario was measured, finished (image recorded) or not."""
+    run = h.start_run(store.RunInfo(render_id=render_id))
+    v = h.add_variant(run, "phase1")
+    sid = h.add_scenario(v, "cold", cache_key=cache_key, status="ok", repeats=1, median_s=2.0, min_s=2.0, max_s=2.0)
+    if status is not None:
+        h.update_variant(v, status=status, image_id=image_id)
+    return run, v, sid
+
+
+def test_an_interrupted_variant_is_measured_again_not_reused(tmp_path):
+    with store.History(tmp_path / "h.sqlite") as h:
+        finished_variant(h, "r1", status=None)  # killed: the variant stayed "running", no image
+        assert h.find_reusable("k") is None
+        finished_variant(h, "r2", status="failed", image_id=None)  # interrupted: marked failed
+        assert h.find_reusable("k") is None
+        _, _, sid = finished_variant(h, "r3")
+        assert h.find_reusable("k")["scenario_id"] == sid
+
+
+def test_reuse_prefers_the_renders_own_measurement(tmp_path):
+    with store.History(tmp_path / "h.sqlite") as h:
+        _, _, mine = finished_variant(h, "mine", image_id="sha256:a")
+        _, _, theirs = finished_variant(h, "theirs", image_id="sha256:b")  # newer, from a concurrent render
+        assert h.find_reusable("k", "mine")["scenario_id"] == mine
+        assert h.find_reusable("k", "other")["scenario_id"] == theirs  # no own one: the newest
+        assert h.find_reusable("k")["scenario_id"] == theirs  # outside a render (dockopt measure): the newest
+        assert list(h.render_runs("mine")["render_id"]) == ["mine"]
+
+
+def test_a_variant_is_read_by_its_id_whatever_was_written_since(tmp_path):
+    with store.History(tmp_path / "h.sqlite") as h:
+        _, v, _ = finished_variant(h, "a", image_id="sha256:a")
+        finished_variant(h, "b", image_id="sha256:b")  # another render's newer run
+        assert h.variant(v)["image_id"] == "sha256:a"
+        assert h.variant(10_000) is None
+
+
+def test_the_file_is_shared_in_wal_mode(tmp_path):
+    path = tmp_path / "h.sqlite"
+    store.History(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_2_file_is_migrated_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(store.SCHEMA + store.SCHEMA_V2)
+        conn.execute("INSERT INTO schema_version VALUES (2)")
+        conn.execute("INSERT INTO runs (started_at, run_label) VALUES ('2026-01-01', 'old')")
+    with store.History(path) as h:
+        runs = h.runs()
+        assert list(runs["run_label"]) == ["old"] and runs["render_id"].isna().all()
+    assert store.schema_version(path) == store.SCHEMA_VERSION
+
+
+def _writer(path: str, render_id: str, count: int) -> None:
+    with store.History(path) as h:
+        for _ in range(count):
+            finished_variant(h, render_id)
+            h.conn.execute("BEGIN IMMEDIATE")  # hold the write lock a moment, as a slow writer would
+            import time
+
+            time.sleep(0.01)
+            h.conn.commit()
+
+
+def test_two_processes_write_one_new_file_at_once(tmp_path):
+    """Both create, migrate and write the same file; the loser of each race waits, none fails."""
+    import multiprocessing
+
+    path = str(tmp_path / "h.sqlite")
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, name, 30)) for name in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    with store.History(path) as h:
+        assert len(h.render_runs("a")) == 30 and len(h.render_runs("b")) == 30
+
+
+def test_new_run_ids_are_unique_and_sortable():
+    ids = [store.new_run_id() for _ in range(50)]
+    assert len(set(ids)) == 50 and all(re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", i) for i in ids)

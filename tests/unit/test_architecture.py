@@ -1,0 +1,138 @@
+"""The architecture as rules a test can check (docs/ARCHITECTURE.md says why each one holds).
+
+- ``helpers`` has no import cycle, counting imports inside functions: a lazy import kept for
+  start-up speed is fine, one that only hides a cycle is not.
+- Only ``helpers/engine/`` talks to Docker: imports the SDK, asks ``connect`` for a client, or runs
+  the docker CLI. Everything else asks an engine module, so there is one place that knows the
+  engine's quirks (API versions, the CLI that runs BuildKit, entrypoint resets).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "helpers"
+ENGINE = PACKAGE / "engine"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py")) if "__pycache__" not in p.parts}
+
+
+def resolve(name: str) -> str | None:
+    """The module of ours that ``name`` (a module or a module's attribute) lives in."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module of ours that this file imports, at any depth (functions included)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] == "helpers" and (target := resolve(name)):
+                found.add(target)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    # an import of helpers.a.b runs helpers/a/__init__.py too, but a package's __init__ that
+    # re-exports its own modules is not a cycle: only the named module is an edge
+    return {name: imports_of(path) - {name} for name, path in MODULES.items()}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import(tmp_path):
+    edges = {"helpers.a": {"helpers.b"}, "helpers.b": {"helpers.c"}, "helpers.c": {"helpers.a"}, "helpers.d": {"helpers.a"}}
+    assert cycles(edges) == [["helpers.a", "helpers.b", "helpers.c"]]
+    lazy = tmp_path / "m.py"
+    lazy.write_text("def f():\n    from helpers.engine import buildkit\n    import helpers.dockerfile.model\n")
+    assert imports_of(lazy) == {"helpers.engine.buildkit", "helpers.dockerfile.model"}
+
+
+def test_helpers_has_no_import_cycle():
+    assert cycles(graph()) == []
+
+
+def talks_to_docker(path: Path) -> list[str]:
+    """Lines where a module imports the docker SDK, asks for an engine client or runs the docker CLI."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        line = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "docker" for a in node.names):
+            found.append(f"{line} imports the docker SDK")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "docker" and node.level == 0:
+            found.append(f"{line} imports the docker SDK")
+        elif isinstance(node, ast.Attribute) and node.attr == "client" and isinstance(node.value, ast.Name) \
+                and node.value.id == "connect":
+            found.append(f"{line} asks for an engine client")
+        elif isinstance(node, (ast.List, ast.Tuple)) and node.elts and isinstance(node.elts[0], ast.Constant) \
+                and isinstance(node.elts[0].value, str) and Path(node.elts[0].value).name == "docker":
+            found.append(f"{line} runs the docker CLI")
+    return found
+
+
+def test_the_docker_finder_sees_each_way_of_talking_to_docker(tmp_path):
+    src = tmp_path / "helpers" / "x.py"
+    src.parent.mkdir()
+    src.write_text("import docker.errors\nfrom docker import types\nc = connect.client()\n"
+                   "subprocess.run(['docker', 'run'])\nsubprocess.run(('/usr/bin/docker', 'build'))\n"
+                   "print(['dockerd'], 'docker')\n")
+    global PACKAGE
+    saved, PACKAGE = PACKAGE, tmp_path / "helpers"
+    try:
+        assert [f.split(" ", 1)[1] for f in talks_to_docker(src)] == [
+            "imports the docker SDK", "imports the docker SDK", "asks for an engine client",
+            "runs the docker CLI", "runs the docker CLI"]
+    finally:
+        PACKAGE = saved
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES.values() if ENGINE not in p.parents],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_engine_package_talks_to_docker(path):
+    assert talks_to_docker(path) == []
