@@ -188,7 +188,6 @@ def lint_dockerfile(path: str | os.PathLike, context: str | os.PathLike | None =
     if binary and dockerfile.is_file():  # hadolint runs while dockopt's rules do
         batch = hadolint_adapter.start_batch(binary, 0, [dockerfile.resolve()],
                                              hadolint_adapter.config_dir(dockerfile) or dockerfile.resolve().parent)
-        hadolint_adapter.prime_version(binary)
     try:
         prepared = prepare(dockerfile, context_dir, settings, build_args)
     except BaseException:

@@ -118,7 +118,8 @@ def run_hadolint(dockerfile: Path, display_name: str | None = None, timeout: flo
     start = time.perf_counter()
     try:
         proc = subprocess.run([binary, "--no-fail", "--no-color", "-f", "json", str(Path(dockerfile).resolve())],
-                              capture_output=True, text=True, timeout=timeout, cwd=Path(dockerfile).parent)
+                              capture_output=True, text=True, timeout=timeout, cwd=Path(dockerfile).parent,
+                              env=environment(binary))
         seconds = time.perf_counter() - start
         version = binary_version(binary)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -132,23 +133,50 @@ def run_hadolint(dockerfile: Path, display_name: str | None = None, timeout: flo
     return HadolintRun([_finding(i, name) for i in items if isinstance(i, dict)], seconds, version, binary)
 
 
-def prime_version(binary: str) -> None:
-    """Ask ``hadolint --version`` in the background, while the lint runs (its answer is cached)."""
-    threading.Thread(target=binary_version, args=(binary,), daemon=True).start()
-
+# hadolint's release binaries are built with ``-with-rtsopts "-N5 -A4m"``: five Haskell capabilities and a
+# collector that runs on all five, though hadolint checks its files one after the other. On a machine
+# with fewer cores, or with one hadolint per core (a many-file lint), those collector threads spin on
+# cores the others need: the same files take a quarter more CPU than with one capability (0.66 s vs
+# 0.50 s for bench/lint_speed.py's 60 files, identical output). GHCRTS="-N1" asks for one; a GHCRTS
+# the user set comes after it, so theirs still wins. A binary whose runtime does not accept it (built
+# without -threaded or without RTS options) fails ``--version`` with it and is then run untouched.
+ONE_CAPABILITY = "-N1"
 
 _VERSIONS: dict[str, str] = {}
-_VERSION_LOCK = threading.Lock()  # a caller arriving while the background ask runs waits for its answer
+_ENVIRONMENTS: dict[str, dict[str, str] | None] = {}  # binary -> the environment it runs with (None: ours)
+_VERSION_LOCK = threading.Lock()  # lint threads (helpers.fleet.lint) ask once between them
+
+
+def _ask_version(binary: str, env: dict[str, str] | None, timeout: float) -> str | None:
+    try:
+        proc = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=timeout, check=False,
+                              env=env)
+    except (OSError, subprocess.TimeoutExpired):  # the run that follows reports why hadolint cannot run
+        return None
+    return proc.stdout.strip().rsplit(" ", 1)[-1] if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def _probe(binary: str, timeout: float) -> None:
+    with _VERSION_LOCK:
+        if binary in _VERSIONS:
+            return
+        tuned = {**os.environ, "GHCRTS": f"{ONE_CAPABILITY} {os.environ.get('GHCRTS', '')}".strip()}
+        version = _ask_version(binary, tuned, timeout)
+        if version is None:
+            tuned, version = None, _ask_version(binary, None, timeout) or ""
+        _VERSIONS[binary], _ENVIRONMENTS[binary] = version, tuned
 
 
 def binary_version(binary: str, timeout: float = 60) -> str:
     """'2.15.1' from ``hadolint --version`` (asked once per process, not once per file)."""
-    with _VERSION_LOCK:
-        if binary not in _VERSIONS:
-            out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=timeout,
-                                 check=False).stdout
-            _VERSIONS[binary] = out.strip().rsplit(" ", 1)[-1]
-        return _VERSIONS[binary]
+    _probe(binary, timeout)
+    return _VERSIONS[binary]
+
+
+def environment(binary: str, timeout: float = 60) -> dict[str, str] | None:
+    """The environment hadolint runs in: this process's, with one runtime capability where it accepts that."""
+    _probe(binary, timeout)
+    return _ENVIRONMENTS[binary]
 
 
 def config_dir(dockerfile: Path) -> Path | None:
@@ -176,11 +204,12 @@ class Batch:
 
 def start_batch(binary: str, index: int, files: list[Path], cwd: Path) -> Batch:
     """Start hadolint on ``files`` without waiting (output goes to temp files: no pipe to fill)."""
+    env = environment(binary)  # asked once per binary, before the clock starts
     batch = Batch(index, files, cwd, out=tempfile.TemporaryFile(), err=tempfile.TemporaryFile())
     batch.start = time.perf_counter()
     try:
         batch.proc = subprocess.Popen([binary, "--no-fail", "--no-color", "-f", "json", *map(str, files)],
-                                      stdout=batch.out, stderr=batch.err, cwd=cwd)
+                                      stdout=batch.out, stderr=batch.err, cwd=cwd, env=env)
     except OSError as exc:
         batch.error = f"hadolint did not run: {exc}"
     return batch
