@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+
 from helpers.lint import Finding, lint_dockerfile
-from helpers.lint.hadolint import find_binary, merge, run_hadolint
+from helpers.lint.hadolint import RUNTIME_OPTIONS, binary_version, environment, find_binary, merge, run_hadolint
 from helpers.paths import SAMPLE_DOCKERFILE
 
 
@@ -80,3 +84,33 @@ def test_pragma_on_a_continued_run_silences_findings_on_its_inner_lines(tmp_path
         "FROM a:1\n# dockopt ignore=DO604\nRUN echo hi && \\\n    pip install flask\n")
     result = lint_dockerfile(tmp_path / "Dockerfile")
     assert ("DO604", 4) in {(f.code, f.line) for f in result.suppressed} and "DO604" not in result.codes()
+
+
+def test_hadolint_runs_with_its_runtime_tuned_and_finds_the_same(tmp_path):
+    binary = find_binary()
+    assert environment(binary)["GHCRTS"].startswith(RUNTIME_OPTIONS)
+    plain = subprocess.run([binary, "--no-fail", "-f", "json", str(SAMPLE_DOCKERFILE)], capture_output=True,
+                           text=True, check=True, env={k: v for k, v in os.environ.items() if k != "GHCRTS"})
+    tuned = run_hadolint(SAMPLE_DOCKERFILE)
+    assert [(f.code, f.line) for f in tuned.findings] == [(i["code"], i["line"]) for i in json.loads(plain.stdout)]
+
+
+def _fake_hadolint(folder, accepts_runtime_options: bool):
+    """A program answering --version as hadolint does; one stands for a runtime that refuses GHCRTS -N
+    (a hadolint built without -threaded or without RTS options), which the real binary here is not."""
+    fake = folder / "hadolint"
+    refuse = "" if accepts_runtime_options else '[ -n "$GHCRTS" ] && { echo "bad value for -N" >&2; exit 1; }'
+    fake.write_text(f'#!/bin/sh\n{refuse}\necho "Haskell Dockerfile Linter 9.9.9"\n')
+    fake.chmod(0o755)
+    return str(fake)
+
+
+def test_a_runtime_that_refuses_the_options_runs_untouched(tmp_path):
+    fake = _fake_hadolint(tmp_path, accepts_runtime_options=False)
+    assert environment(fake) is None and binary_version(fake) == "9.9.9"
+
+
+def test_the_users_own_ghcrts_comes_last_and_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("GHCRTS", "-A64m")
+    fake = _fake_hadolint(tmp_path, accepts_runtime_options=True)
+    assert environment(fake)["GHCRTS"] == f"{RUNTIME_OPTIONS} -A64m"  # later RTS flags override earlier ones
