@@ -7,7 +7,14 @@ import os
 import subprocess
 
 from helpers.lint import Finding, lint_dockerfile
-from helpers.lint.hadolint import RUNTIME_OPTIONS, binary_version, environment, find_binary, merge, run_hadolint
+from helpers.lint.hadolint import (
+    RUNTIME_OPTIONS,
+    binary_version,
+    environment,
+    find_binary,
+    merge,
+    run_hadolint,
+)
 from helpers.paths import SAMPLE_DOCKERFILE
 
 
