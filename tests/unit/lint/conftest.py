@@ -38,3 +38,10 @@ def lint(tmp_path):
         return [(f.line, f.code) for f in result.findings if code is None or f.code == code]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory, monkeypatch):
+    """Each test starts with an empty dockopt cache (hadolint's findings, the scratch git repository): a
+    finding cached by an earlier test or run must not stand in for a hadolint run a test expects."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

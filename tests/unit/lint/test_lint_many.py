@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -184,3 +185,40 @@ def test_a_symlinked_dockerfile_gets_hadolints_findings_once(tmp_path):
     assert len(batch.results) == 2
     for result in batch.results:
         assert [f.code for f in result.findings].count("DL3008") == 1
+
+
+def test_a_second_lint_takes_hadolints_findings_from_its_cache_and_finds_the_same(tmp_path):
+    root = tree(tmp_path, {"a/Dockerfile": APT, "b/Dockerfile": PIP, "c/Dockerfile": APT + "RUN cd /tmp\n"})
+    first = lint_targets(discover([root]).targets, cache=True)
+    assert first.hadolint_batches and first.hadolint_cached == 0
+    again = lint_targets(discover([root]).targets, cache=True)
+    assert again.hadolint_batches == [] and again.hadolint_cached == 3
+    assert [r.findings for r in again.results] == [r.findings for r in first.results]
+    assert all(r.hadolint.cached and not r.hadolint.error for r in again.results)
+    assert {"DL3008", "DL3003"} <= again.results[2].codes()  # hadolint's own, from the cache
+
+
+def test_a_changed_file_or_hadolint_config_is_run_again(tmp_path):
+    root = tree(tmp_path, {"a/Dockerfile": APT, "b/Dockerfile": APT, "c/Dockerfile": APT})
+    lint_targets(discover([root]).targets, cache=True)
+    (root / "a" / "Dockerfile").write_text(APT + "RUN cd /tmp\n")
+    (root / "b" / ".hadolint.yaml").write_text("ignored: [DL3008]\n")
+    again = lint_targets(discover([root]).targets, cache=True)
+    assert again.hadolint_cached == 1 and sum(b["files"] for b in again.hadolint_batches) == 2
+    codes = {r.dockerfile.parent.name: r.codes() for r in again.results}
+    assert "DL3003" in codes["a"] and "DL3008" not in codes["b"] and "DL3008" in codes["c"]
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path, capsys):
+    root = tree(tmp_path / "p", {"a/Dockerfile": APT, "b/Dockerfile": PIP})
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "dockopt" / "hadolint"
+    assert main(["lint", str(root), "--format", "json", "--no-cache"]) == 1
+    assert not folder.exists() and json.loads(capsys.readouterr().out)["hadolint"]["cached_files"] == 0
+    assert main(["lint", str(root), "--format", "json"]) == 1  # the default stores
+    assert len(list(folder.glob("*/*.json"))) == 2 and json.loads(capsys.readouterr().out)["hadolint"]["batches"]
+    assert main(["lint", str(root), "--format", "json", "--no-cache"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["hadolint"]["cached_files"] == 0 and doc["hadolint"]["batches"]
+    assert main(["lint", str(root), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["hadolint"] == {"version": doc["hadolint"]["version"],
+                                                               "batches": [], "cached_files": 2}
