@@ -5,7 +5,9 @@ paid once per batch, not once per file; its real cost is per file (ShellCheck on
 8 ms of CPU a file here), which the batches, one per core, share out. They start first and run
 while this process parses and checks every file with dockopt's own rules; then each file's share
 of hadolint's findings is merged exactly as a one-file lint does (:func:`helpers.lint.engine.finish`),
-so a file's findings do not depend on how it was linted.
+so a file's findings do not depend on how it was linted. With ``cache`` (the CLI's default), a file
+whose bytes, hadolint and hadolint configuration are unchanged since a run is not sent to hadolint
+again: its stored answer is used (``helpers.lint.hadolint_cache``).
 """
 
 from __future__ import annotations
