@@ -29,6 +29,12 @@ def run(args) -> int:
     from helpers.lint.discover import DiscoveryError, discover
     from helpers.lint.formatters import render
 
+    if not args.no_hadolint:
+        from helpers.lint import hadolint
+
+        binary = hadolint.find_binary()
+        if binary is not None:
+            hadolint.probe_in_background(binary)
     build_args = dict(a.split("=", 1) for a in args.build_arg if "=" in a)
     paths = args.path or ["."]
     if len(paths) == 1 and args.context and (Path(paths[0]) / "Dockerfile").is_file():  # `lint DIR --context C`

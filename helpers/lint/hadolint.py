@@ -176,6 +176,12 @@ def binary_version(binary: str, timeout: float = 60) -> str:
     return _VERSIONS[binary]
 
 
+def probe_in_background(binary: str) -> None:
+    """Ask hadolint its version (and whether it takes RUNTIME_OPTIONS) while files are being found; the
+    first batch then starts without waiting for that answer."""
+    threading.Thread(target=_probe, args=(binary, 60), daemon=True).start()
+
+
 def environment(binary: str, timeout: float = 60) -> dict[str, str] | None:
     """The environment hadolint runs in: this process's, plus RUNTIME_OPTIONS where its runtime accepts them."""
     _probe(binary, timeout)
