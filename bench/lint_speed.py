@@ -10,7 +10,7 @@ The commands run as a user runs them (fresh processes, JSON output to a pipe), a
 rotating order, each repeated; median and min-max are reported with the load average and the
 busiest other processes, since this machine is shared. Also timed: the repository itself.
 
-Run: python bench/lint_speed.py [--repeats 7]   (writes bench/LINT_RESULTS.md)
+Run: python bench/lint_speed.py [--repeats 7] [--note "what else ran"]   (writes bench/LINT_RESULTS.md)
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def check_outputs(commands: dict[str, tuple[list[str], Path]], expected_files: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--note", default="", help="what else the machine was doing, in words (printed as given)")
     args = parser.parse_args()
     binary = find_binary()
     if binary is None:
@@ -175,6 +176,7 @@ def main() -> None:
         f"{', '.join(f'{x:.1f}' for x in load_end)} (a shared machine; the commands alternate, in a rotating "
         "order, so all see the same load)"),
         f"- busiest other processes at start: {busy_start}; at end: {busy_end}",
+        *([f"- the machine, as the person running the bench saw it: {args.note}"] if args.note else []),
         (f"- each figure: median of {args.repeats} runs (min-max), wall time of a fresh process writing JSON to a pipe, "
         "as a user or CI runs it"),
         (f"- corpus: {len(corpus)} Dockerfiles written by `bench/lint_corpus.py` (20 real-world shapes x 3 variants, "
