@@ -124,7 +124,8 @@ def _lint_without_root_read_rights(dockerfile) -> list[list[str]]:
 
     def drop_read_override():  # runs in the child between fork and exec
         for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-            if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:  # needs CAP_SETPCAP, which root has
+                os.write(2, f"prctl(PR_CAPBSET_DROP, {cap}) failed: errno {ctypes.get_errno()}\n".encode())
                 os._exit(70)
 
     env = {**os.environ, "PYTHONPATH": str(Path(helpers.__file__).resolve().parent.parent)}
