@@ -173,7 +173,7 @@ class Session:
         self.clean_image: str | None = None
         self.render_id: str | None = None  # the report render this measurement is part of
         self.live = live_progress.reporter()
-        self.cache_before: set[str] = set()
+        self.cache_before: build_cache.Snapshot | None = None  # None: nothing is known to be ours
         self.free_at_start: int | None = None
         self.least_free: int | None = None
 
@@ -322,6 +322,7 @@ class Session:
             self.history.remember_cache_records(released.held)
             if self.variant_id is not None:
                 self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
+                self.history.add_metric(self.variant_id, "build_cache.release_calls", released.calls, "calls")
                 if self.free_at_start is not None and self.least_free is not None:
                     self.history.add_metric(self.variant_id, "disk.peak_growth",
                                             max(0, self.free_at_start - self.least_free), "B")
