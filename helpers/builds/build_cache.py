@@ -106,8 +106,9 @@ def release(cli, ids, current: dict[str, dict] | None = None) -> Released:
 
 def release_new(cli, before: Snapshot | None) -> Released:
     """Release what this measurement created since ``before`` (see the module docstring); with no
-    snapshot nothing is known to be ours, and nothing is released."""
-    if before is None:
+    snapshot nothing is known to be ours, and nothing is released; with no build since (every
+    scenario reused) there is nothing to look for."""
+    if before is None or (before.same_clock and not buildlock.held_since(before.taken_at)):
         return Released()
     current = records(cli)
     return release(cli, ours(current, before), current)
