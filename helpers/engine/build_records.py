@@ -6,14 +6,14 @@ several ids are not OR-ed. The one ``id`` value is handed to BuildKit as a regul
 (moby ``builder/builder-next/builder.go``: ``"id~=" + value``, a containerd filter), so one
 anchored alternation ``^(a|b|c)$`` selects exactly the records listed and nothing else.
 Within one call BuildKit prunes leaves first and goes round again until a round frees nothing
-(``cache/manager.go``: ``prune`` recurses), so a chain of parent records goes in the same call,
-and it skips what an image shares or a build uses unless ``all`` is set (never set here).
-Each call also runs a garbage collection of the engine's content store: that, not the number
-of records, is what a call costs, hence as few calls as the URL allows.
+(``cache/manager.go``: ``prune`` recurses), so a chain of parent records goes in the same call;
+it skips what a build uses, and what an image shares unless ``all`` is set (never set here).
+Each call also runs a garbage collection of the engine's metadata store, a cost per call
+whatever it releases: hence as few calls as the URL allows.
 
-``until`` (last use older than a duration) and ``label`` (accepted but ignored by this engine)
-cannot pick one measurement's records out of a shared engine; ``all`` would also release what
-images share. Only ids can.
+``until`` (last use older than a duration) and ``label`` (accepted, then ignored by this engine:
+alone it would release everyone's unused records) cannot pick one measurement's records out of
+a shared engine; ``all`` would also release what images share. Only ids can.
 """
 
 from __future__ import annotations
