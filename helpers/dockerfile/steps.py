@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers.dockerfile.model import Dockerfile, Stage, expand, parse_or_none
+from helpers.dockerfile.arguments import substitute
+from helpers.dockerfile.model import Dockerfile, Stage, parse_or_none
 
 
 def read(path: str | Path) -> Dockerfile | None:
@@ -37,15 +38,19 @@ def stage_for(model: Dockerfile | None, label: str | None) -> Stage | None:
 
 
 def base_images(model: Dockerfile | None, build_args: dict[str, str] | None = None) -> list[str]:
-    """The external images the stages start from (stage references and ``scratch`` left out)."""
+    """The external images the stages start from (stage references and ``scratch`` left out).
+
+    ARG references take the build args, else the ARG defaults; one with neither stays as written,
+    so a message about that base names what is missing.
+    """
     if model is None:
         return []
     variables = {**model.global_args, **(build_args or {})}
     names = {s.name.lower() for s in model.stages if s.name}
     out: list[str] = []
     for stage in model.stages:
-        ref = expand(stage.base_raw, variables)
-        if ref.lower() in names or ref == "scratch" or ref in out:
+        ref = substitute(stage.base_raw, variables)
+        if ref.lower() in names or ref.lower() == "scratch" or ref in out:
             continue
         out.append(ref)
     return out

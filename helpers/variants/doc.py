@@ -15,7 +15,8 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from helpers.dockerfile.model import Instruction, Stage, arg_values, parse_text, substitute
+from helpers.dockerfile.arguments import arg_values, substitute
+from helpers.dockerfile.model import Instruction, Stage, parse_text
 
 
 @dataclass

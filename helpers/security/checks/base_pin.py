@@ -9,7 +9,7 @@ pull nothing and are skipped.
 
 from __future__ import annotations
 
-from helpers.dockerfile.model import ARG_REF, expand
+from helpers.dockerfile.arguments import ARG_REF, expand
 from helpers.security.finding import Finding, NotApplicable, Rule
 
 RULE = Rule("SEC009", "base-not-pinned", "medium", "A base image is referenced by tag, not by digest.")
