@@ -138,10 +138,10 @@ def attach_lines(steps: list[Step], dockerfile: Dockerfile | None) -> list[Step]
         if step.total == len(vertex_steps) and step.index and step.index <= len(vertex_steps):
             candidate = vertex_steps[step.index - 1]
         printed = _normalise(step.instruction or "")
-        if candidate is not None and (candidate.cmd == "FROM" or _normalise(candidate.text) == printed):
+        if candidate is not None and (candidate.cmd == "FROM" or _normalise(candidate.printed) == printed):
             step.line = candidate.start_line
             continue
-        same_text = [i for i in (stage.from_instruction, *stage.instructions) if _normalise(i.text) == printed]
+        same_text = [i for i in (stage.from_instruction, *stage.instructions) if _normalise(i.printed) == printed]
         if len(same_text) == 1:
             step.line = same_text[0].start_line
         elif candidate is not None:

@@ -91,8 +91,8 @@ class Instruction:
         return [m.get("target", "") for m in self.mounts() if m.get("type") == "cache"]
 
     @property
-    def text(self) -> str:
-        """The instruction on one line as BuildKit prints it: keyword upper case, continuations joined."""
+    def printed(self) -> str:
+        """The instruction on one line as BuildKit's progress prints it (keyword upper case, lines joined)."""
         return " ".join((self.cmd, *self.original.split()[1:]))
 
     @property

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from helpers.image.archive import Entry, SavedImage
 from helpers.dockerfile import history_match
+from helpers.image.archive import Entry, SavedImage
 from helpers.measure import build_tools, dpkg, unwanted, waste
 from helpers.measure.replay import GZIP_LEVEL, Replay, replay
 
@@ -90,7 +90,8 @@ class ImageReport:
     @property
     def hidden_in_base_image_bytes(self) -> int:
         """Hidden bytes stored in the base image's layers: a rebuild of this Dockerfile cannot reclaim them."""
-        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == history_match.BASE and r["kind"] == waste.HIDDEN)
+        return sum(r["bytes"] for r in self.waste_rows
+                   if r["stage"] == history_match.BASE and r["kind"] == waste.HIDDEN)
 
     @property
     def hidden_bytes(self) -> int:

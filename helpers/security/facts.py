@@ -12,10 +12,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from helpers.image.archive import FILE, SavedImage
-from helpers.measure.replay import Placed, Replay, replay
 from helpers.dockerfile import history_match
 from helpers.dockerfile.model import Dockerfile, parse_or_none
+from helpers.image.archive import FILE, SavedImage
+from helpers.measure.replay import Placed, Replay, replay
 
 DPKG_STATUS = "/var/lib/dpkg/status"
 OS_RELEASE = ("/etc/os-release", "/usr/lib/os-release")

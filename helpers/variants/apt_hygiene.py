@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from helpers.lint.shell import program, simple_commands
 from helpers.dockerfile.model import Stage
+from helpers.lint.shell import program, simple_commands
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 

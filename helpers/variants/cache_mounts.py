@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
 from helpers.variants import apt_hygiene
-from helpers.dockerfile.model import Stage
 from helpers.variants.doc import Doc, Step, env_line
 from helpers.variants.transform import Project, Skip
 from helpers.variants.venvs import lineage

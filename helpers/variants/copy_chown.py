@@ -17,8 +17,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from helpers.lint.shell import pip_install, program, recursive_chown, simple_commands
 from helpers.dockerfile.model import Stage
+from helpers.lint.shell import pip_install, program, recursive_chown, simple_commands
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 from helpers.variants.venvs import lineage

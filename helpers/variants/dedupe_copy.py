@@ -12,8 +12,8 @@ from __future__ import annotations
 import posixpath
 
 from helpers.builds.context import is_ignored, parse_ignore
-from helpers.lint.knowledge import is_manifest
 from helpers.dockerfile.model import Stage
+from helpers.lint.knowledge import is_manifest
 from helpers.variants.doc import Doc, Step
 from helpers.variants.python_installs import PKG
 from helpers.variants.transform import Project, Skip

@@ -18,8 +18,8 @@ import posixpath
 import re
 
 from helpers.builds.context import is_ignored, parse_ignore
-from helpers.lint.shell import program, simple_commands
 from helpers.dockerfile.model import Stage
+from helpers.lint.shell import program, simple_commands
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 

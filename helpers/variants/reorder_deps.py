@@ -13,9 +13,9 @@ from __future__ import annotations
 import posixpath
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
-from helpers.dockerfile.model import Stage
 from helpers.variants.doc import Doc, Step, replace_word
 from helpers.variants.transform import Project, Skip
 

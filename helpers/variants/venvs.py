@@ -12,8 +12,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from helpers.lint.shell import program, simple_commands
 from helpers.dockerfile.model import Stage
+from helpers.lint.shell import program, simple_commands
 from helpers.variants.doc import Doc
 
 VENV_NAMES = {"venv", ".venv", "virtualenv", "env", ".env"}

@@ -8,7 +8,12 @@ import tarfile
 import pytest
 
 from helpers import sample
-from helpers.dockerfile.history_match import BASE, attribute, built_stage, split_created_by
+from helpers.dockerfile.history_match import (
+    BASE,
+    attribute,
+    built_stage,
+    split_created_by,
+)
 from helpers.dockerfile.model import parse_text
 from helpers.image.archive import SavedImage
 from helpers.measure.report import analyse
@@ -34,7 +39,7 @@ def test_the_built_stage_is_the_target_else_the_last():
     model = parse_text(sample.variant("phase2").dockerfile.read_text())
     stage = built_stage(model)
     assert stage.name == "runtime"
-    assert stage.instructions[0].cmd == "RUN" and "useradd" in stage.instructions[0].text
+    assert stage.instructions[0].cmd == "RUN" and "useradd" in stage.instructions[0].original
     assert built_stage(model, "builder").name == "builder"
     assert built_stage(parse_text("FROM a\nFROM b\n"), "0").index == 0  # an unnamed stage by its index
     assert built_stage(None) is None

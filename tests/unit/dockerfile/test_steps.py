@@ -26,7 +26,7 @@ CMD ["x"]
 def test_continuations_join_and_keep_the_first_line():
     run = parse_text(MULTI).stages[0].instructions[1]
     assert (run.cmd, run.start_line, run.end_line) == ("RUN", 5, 6)
-    assert run.text == "RUN apt-get update && apt-get install -y gcc"
+    assert run.printed == "RUN apt-get update && apt-get install -y gcc"
 
 
 def test_only_vertex_instructions_are_numbered():
