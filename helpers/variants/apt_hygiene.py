@@ -75,13 +75,13 @@ def tidy(step: Step) -> None:
 
 def rewrite_stage(stage: Stage) -> int:
     merged, i, touched = 0, 0, 0
-    while i < len(stage.instructions):
-        step = stage.instructions[i]
+    steps = stage.instructions
+    while i < len(steps):
+        step = steps[i]
         if apt_run(step) and followable(step):
-            while i + 1 < len(stage.instructions) and (cleanup_run(stage.instructions[i + 1]) or
-                                               (apt_run(stage.instructions[i + 1]) and followable(stage.instructions[i + 1])
-                                                and not stage.instructions[i + 1].flags)):
-                step.commands = step.commands + stage.instructions.pop(i + 1).commands
+            while i + 1 < len(steps) and (cleanup_run(steps[i + 1]) or
+                                          (apt_run(steps[i + 1]) and followable(steps[i + 1]) and not steps[i + 1].flags)):
+                step.commands = step.commands + steps.pop(i + 1).commands
                 merged += 1
             before = list(step.commands)
             tidy(step)
@@ -91,7 +91,8 @@ def rewrite_stage(stage: Stage) -> int:
 
 
 def apply(doc: Doc, project: Project) -> str:
-    managers = {program(a) for st in doc.stages for s in st.instructions if s.cmd == "RUN" for a in simple_commands(s.script)}
+    managers = {program(a) for st in doc.stages for s in st.instructions if s.cmd == "RUN"
+                for a in simple_commands(s.script)}
     apt_runs = [s for st in doc.stages for s in st.instructions if apt_run(s)]
     if not apt_runs:
         other = sorted(managers & OTHER_MANAGERS)

@@ -98,7 +98,8 @@ def apply(doc: Doc, project: Project) -> str:
     packages = package_dirs(doc, project) if len(doc.stages) > 1 else []
     if packages:
         final = doc.final
-        whole = [s for s in final.instructions if s.is_context_copy and s.sources in (["."], ["./"]) and s.dest in (".", "./")]
+        whole = [s for s in final.instructions
+                 if s.is_context_copy and s.sources in (["."], ["./"]) and s.dest in (".", "./")]
         if whole:
             at = final.index_of(whole[0])
             final.instructions[at:at + 1] = explicit_copies(doc, project, packages, "./")

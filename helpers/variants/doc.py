@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from helpers.dockerfile.arguments import arg_values, substitute
@@ -144,12 +145,15 @@ def new_stage(from_step: Step, steps: list[Step] | None = None, index: int = 0) 
     return Stage(index, from_step, steps if steps is not None else [])
 
 
+def from_step(base: str, name: str | None = None, flags: Sequence[str] = ()) -> Step:
+    """``FROM [flags] base [AS name]`` as a step."""
+    return Step.parse(" ".join(["FROM", *flags, base, *(["AS", name] if name else [])]))
+
+
 def set_from(stage: Stage[Step], base: str, name: str | None = None, flags: list[str] | None = None) -> None:
     """Rewrite a stage's FROM, keeping its name and flags unless given."""
     name = name if name is not None else stage.name
-    flags = flags if flags is not None else list(stage.from_instruction.flags)
-    head = " ".join(["FROM", *flags, base])
-    stage.from_instruction = Step.parse(head + (f" AS {name}" if name else ""))
+    stage.from_instruction = from_step(base, name, flags if flags is not None else stage.from_instruction.flags)
 
 
 @dataclass
@@ -167,8 +171,8 @@ class Doc:
     def from_text(cls, text: str) -> "Doc":
         model = parse_text(text)
         preamble = [Step.from_instruction(i) for i in model.instructions if i.stage < 0]
-        stages = [new_stage(Step.from_instruction(s.from_instruction), [Step.from_instruction(i) for i in s.instructions],
-                            s.index) for s in model.stages]
+        stages = [new_stage(Step.from_instruction(s.from_instruction),
+                            [Step.from_instruction(i) for i in s.instructions], s.index) for s in model.stages]
         return cls(preamble, stages)
 
     def copy(self) -> "Doc":

@@ -15,7 +15,7 @@ from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, program, simple_commands
 from helpers.variants import apt_hygiene, venvs
 from helpers.dockerfile.model import Stage
-from helpers.variants.doc import Doc, Step, env_line, new_stage, replace_word
+from helpers.variants.doc import Doc, Step, env_line, from_step, new_stage, replace_word
 from helpers.variants.python_installs import PKG, VENV, installs_dependencies, installs_python, unfollowable
 from helpers.variants.transform import Project, Skip
 
@@ -116,8 +116,8 @@ def apply(doc: Doc, project: Project) -> str:
                     and not (uses_pkg and package_source(s, build_part) and s.sources not in (["."], ["./"]))]
     runtime += [s for s in build_part if s.cmd in METADATA]
     runtime += run_part
-    builder = new_stage(Step.parse(" ".join(["FROM", *stage.from_instruction.flags, stage.base_raw, "AS", "builder"])), builder_steps)
-    final = new_stage(Step.parse(" ".join(["FROM", *stage.from_instruction.flags, stage.base_raw, "AS", "runtime"])), runtime, 1)
+    builder = new_stage(from_step(stage.base_raw, "builder", stage.from_instruction.flags), builder_steps)
+    final = new_stage(from_step(stage.base_raw, "runtime", stage.from_instruction.flags), runtime, 1)
     doc.stages = [builder, final]
     doc.notes["multistage"] = "pkg" if uses_pkg else "venv"
     moved = f"{VENV}" + (f" and {PKG}" if uses_pkg else "")
@@ -141,9 +141,9 @@ def split_around_own_venv(doc: Doc, stage: Stage, build_part: list[Step], run_pa
                     if s.is_context_copy and not all(is_manifest(x) for x in s.sources)]
     runtime += [s for s in build_part if s.cmd in METADATA]
     runtime += run_part
-    builder = new_stage(Step.parse(" ".join(["FROM", *stage.from_instruction.flags, stage.base_raw, "AS", "builder"])),
-                    [s for s in build_part if s.cmd not in METADATA])
-    final = new_stage(Step.parse(" ".join(["FROM", *stage.from_instruction.flags, stage.base_raw, "AS", "runtime"])), runtime, 1)
+    builder = new_stage(from_step(stage.base_raw, "builder", stage.from_instruction.flags),
+                        [s for s in build_part if s.cmd not in METADATA])
+    final = new_stage(from_step(stage.base_raw, "runtime", stage.from_instruction.flags), runtime, 1)
     doc.stages = [builder, final]
     doc.notes["multistage"] = "venv"
     return (f"builder stage installs into the project's own virtualenv {venv}, as written; the runtime stage "
