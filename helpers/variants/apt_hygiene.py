@@ -73,14 +73,18 @@ def tidy(step: Step) -> None:
     step.commands = commands
 
 
+def mergeable(step: Step) -> bool:
+    """An apt RUN that can join the one before (one with flags, e.g. mounts, keeps its own)."""
+    return apt_run(step) and followable(step) and not step.flags
+
+
 def rewrite_stage(stage: Stage) -> int:
     merged, i, touched = 0, 0, 0
     steps = stage.instructions
     while i < len(steps):
         step = steps[i]
         if apt_run(step) and followable(step):
-            while i + 1 < len(steps) and (cleanup_run(steps[i + 1]) or
-                                          (apt_run(steps[i + 1]) and followable(steps[i + 1]) and not steps[i + 1].flags)):
+            while i + 1 < len(steps) and (cleanup_run(steps[i + 1]) or mergeable(steps[i + 1])):
                 step.commands = step.commands + steps.pop(i + 1).commands
                 merged += 1
             before = list(step.commands)
