@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
+from helpers.dockerfile import history_match
 from helpers.image.archive import Entry, SavedImage
-from helpers.measure import attribution, build_tools, dpkg, unwanted, waste
+from helpers.measure import build_tools, dpkg, unwanted, waste
 from helpers.measure.replay import GZIP_LEVEL, Replay, replay
 
 PASSWD = "/etc/passwd"
@@ -84,12 +85,13 @@ class ImageReport:
     @property
     def base_image_bytes(self) -> int:
         """The part of the reclaimable bytes stored in the base image's layers (not this Dockerfile's)."""
-        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE)
+        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == history_match.BASE)
 
     @property
     def hidden_in_base_image_bytes(self) -> int:
         """Hidden bytes stored in the base image's layers: a rebuild of this Dockerfile cannot reclaim them."""
-        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE and r["kind"] == waste.HIDDEN)
+        return sum(r["bytes"] for r in self.waste_rows
+                   if r["stage"] == history_match.BASE and r["kind"] == waste.HIDDEN)
 
     @property
     def hidden_bytes(self) -> int:
@@ -138,7 +140,7 @@ WASTE_COLUMNS = ["path", "bytes", "category", "kind", "layer", "by_layer", "line
 UNWANTED_COLUMNS = ["path", "kind", "bytes", "files", "visible", "layer", "line"]
 
 
-def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> list[dict]:
+def layer_table(result: Replay, attributions: list[history_match.Attribution]) -> list[dict]:
     rows = []
     for fact in result.layers:
         maker = fact.layer.history
@@ -148,7 +150,7 @@ def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> 
             "symlink_bytes": fact.symlink_bytes, "files": fact.files, "whiteouts": fact.whiteouts,
             "created_by": maker.created_by if maker else "", "comment": maker.comment if maker else "",
             "keyword": who.keyword if who else "", "line": who.line if who else None,
-            "stage": who.stage if who else attribution.BASE, "instruction": who.instruction if who else "",
+            "stage": who.stage if who else history_match.BASE, "instruction": who.instruction if who else "",
             "diff_id": fact.layer.diff_id,
         })
     return rows
@@ -196,7 +198,7 @@ def analyse(
         target: the build target, if not the last stage.
     """
     result = replay(image, want=want, gzip=compressed)
-    attributions = attribution.attribute([h.created_by for h in image.history], dockerfile_text, target)
+    attributions = history_match.attribute([h.created_by for h in image.history], dockerfile_text, target)
     layers = layer_table(result, attributions)
 
     status = result.captured.get(dpkg.STATUS)

@@ -13,9 +13,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from helpers.dockerfile import history_match
+from helpers.dockerfile.model import Dockerfile, parse_or_none
 from helpers.image.archive import FILE, SavedImage
 from helpers.measure.replay import Placed, Replay, replay
-from helpers.security import dockerfile_facts
 
 DPKG_STATUS = "/var/lib/dpkg/status"
 OS_RELEASE = ("/etc/os-release", "/usr/lib/os-release")
@@ -51,6 +52,7 @@ class ImageFacts:
     secrets: tuple[str, ...] = ()
     runtime_uid: int | None = None
     runtime_note: str = "no container was run"
+    _lines: dict[str, list[int | None]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def container_config(self) -> dict:
@@ -61,24 +63,31 @@ class ImageFacts:
         return self.replayed.final
 
     @functools.cached_property
-    def instructions(self) -> list[dockerfile_facts.Instruction]:
-        # parsed once: a secrets scan asks for the line of every file it reads (30,000 in the sample)
-        return dockerfile_facts.instructions(self.dockerfile) if self.dockerfile else []
+    def dockerfile_model(self) -> Dockerfile | None:
+        """The Dockerfile read by BuildKit's parser; None without one or when the parser rejects it.
+        Parsed once: a secrets scan asks for the line of every file it reads (30,000 in the sample)."""
+        return parse_or_none(self.dockerfile, self.build_args) if self.dockerfile else None
 
     def file_text(self, path: str) -> str | None:
         data = self.replayed.captured.get(path)
         return None if data is None else data.decode("utf-8", errors="replace")
 
     def layer_line(self, layer: int | None) -> int | None:
-        """The Dockerfile line that made a layer, when a Dockerfile was given and it matches."""
+        """The Dockerfile line that made a layer (the layer table's answer), when a Dockerfile was given."""
         if layer is None or self.image is None or not self.dockerfile:
             return None
         made_by = self.image.layers[layer].history
-        return dockerfile_facts.line_for(made_by.created_by, self.instructions) if made_by else None
+        if made_by is None:
+            return None
+        if self.dockerfile not in self._lines:  # one alignment per Dockerfile, however many findings
+            created_by = [h.created_by for h in self.image.history]
+            self._lines[self.dockerfile] = [a.line for a in history_match.attribute(created_by, self.dockerfile)]
+        return self._lines[self.dockerfile][made_by.index]
 
     def final_stage_line(self, keyword: str) -> int | None:
         """The last line of that instruction in the final stage (USER, HEALTHCHECK, EXPOSE...)."""
-        lines = [i.line for i in dockerfile_facts.final_stage(self.instructions) if i.keyword == keyword]
+        model = self.dockerfile_model
+        lines = [i.start_line for i in (model.final.instructions if model and model.final else []) if i.cmd == keyword]
         return lines[-1] if lines else None
 
     def os_release(self) -> dict[str, str]:

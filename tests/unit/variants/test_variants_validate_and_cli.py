@@ -42,7 +42,7 @@ def test_text_the_parser_rejects_is_a_problem(tmp_path):
     doc = Doc.from_text("FROM python\n")
     broken = Step.parse("RUN echo")
     broken.commands, broken.value = None, ("<<EOF",)
-    doc.final.steps.append(broken)
+    doc.final.instructions.append(broken)
     found = problems(doc, Project(tmp_path, tmp_path / "Dockerfile"))
     assert len(found) == 1 and "BuildKit's parser rejects this file: unterminated heredoc" in found[0]
 
