@@ -15,14 +15,10 @@ from helpers.image.archive import SavedImage
 from helpers.security import debian_security, dpkg_status, os_fixes, sbom, scanners
 from helpers.security.checks import CHECKS
 from helpers.security.facts import DPKG_STATUS, ImageFacts, gather
-from helpers.security.finding import SEVERITIES, Finding, NotApplicable, Rule
+from helpers.security.finding import SEVERITIES, Finding, NotApplicable
 from helpers.security.score import score
 
 IndexSource = Callable[[str, str], debian_security.SecurityIndex]
-
-
-def all_rules() -> list[Rule]:
-    return [rule for module in [*CHECKS, os_fixes] for rule in module.RULES]
 
 
 @dataclass
