@@ -99,7 +99,8 @@ def fake_store(root: Path, layers: list[bytes], driver: str = "overlay2", config
     content = root / "image/overlay2/imagedb/content/sha256"
     content.mkdir(parents=True)
     (content / image_id.split(":")[1]).write_bytes(config)
-    return {"Id": image_id, "RepoTags": ["fake:latest"] if repo_tags is None else repo_tags, "RootFS": {"Layers": diff_ids},
+    return {"Id": image_id, "RepoTags": ["fake:latest"] if repo_tags is None else repo_tags,
+            "RootFS": {"Layers": diff_ids},
             "GraphDriver": {"Name": driver, "Data": {"UpperDir": dirs[-1], "LowerDir": ":".join(dirs[-2::-1])}}}
 
 
