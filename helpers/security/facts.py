@@ -8,6 +8,7 @@ during the replay; the secret scan makes its own pass because it must read delet
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -60,8 +61,9 @@ class ImageFacts:
     def final(self) -> dict[str, Placed]:
         return self.replayed.final
 
-    @property
+    @functools.cached_property
     def instructions(self) -> list[dockerfile_facts.Instruction]:
+        # parsed once: a secrets scan asks for the line of every file it reads (30,000 in the sample)
         return dockerfile_facts.instructions(self.dockerfile) if self.dockerfile else []
 
     def file_text(self, path: str) -> str | None:
