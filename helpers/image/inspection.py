@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.image.reader import ImageReader
 from helpers.measure.report import ImageReport
 
 
@@ -31,36 +32,17 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
             store only), so layers shared between images are compressed once.
     """
     from helpers.engine import images
+    from helpers.image.source import read_image
     from helpers.measure.report import analyse
 
     text = Path(dockerfile).read_text() if dockerfile else None
     inspect = images.inspect_local(tag) or images.inspect(tag)
-    report, why = None, "asked for"
-    if source == "auto":
-        from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable
 
-        try:
-            with LayerStoreImage(inspect) as image:
-                if compressed and history is not None:
-                    from helpers.history.analysis_cache import layer_gzip_sizes
-                    from helpers.measure.replay import GZIP_LEVEL
+    def measure(image: ImageReader) -> ImageReport:
+        return analyse(image, inspect, text, compressed=compressed, target=target)
 
-                    image.known_gzip = layer_gzip_sizes(history, [l.diff_id for l in image.layers], GZIP_LEVEL)
-                report = analyse(image, inspect, text, compressed=compressed, target=target)
-                if compressed and history is not None:
-                    from helpers.history.analysis_cache import remember_layer_gzip_sizes
-
-                    remember_layer_gzip_sizes(history, image.computed_gzip, GZIP_LEVEL)
-            report.source = image.source
-        except LayerStoreUnavailable as exc:
-            why = str(exc)
-    if report is None:
-        from helpers.image.archive import SavedImage
-
-        with images.saved(tag) as path, SavedImage(path) as image:
-            report = analyse(image, inspect, text, compressed=compressed, target=target)
-        report.source = f"docker save ({why})"
-    report.tag = tag
+    report, where = read_image(tag, inspect, measure, source=source, gzip_history=history if compressed else None)
+    report.source, report.tag = where, tag
     return report
 
 

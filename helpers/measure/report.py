@@ -1,4 +1,4 @@
-"""An image's static measurements in one object, built from a saved tarball (no engine needed).
+"""An image's static measurements in one object, built from its layers (no engine API needed).
 
 ``analyse`` makes one pass over the layers (two reads of nothing: contents are skipped by
 seeking unless a compressed size is asked for) and derives everything else from the replayed
@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from helpers.dockerfile import history_match
-from helpers.image.archive import Entry, SavedImage
+from helpers.image.archive import Entry
+from helpers.image.reader import ImageReader
 from helpers.measure import build_tools, dpkg, unwanted, waste
 from helpers.measure.replay import GZIP_LEVEL, Replay, replay
 
@@ -181,14 +182,14 @@ def unwanted_table(found: list[unwanted.Unwanted], layers: list[dict]) -> list[d
 
 
 def analyse(
-    image: SavedImage,
+    image: ImageReader,
     inspect: dict | None = None,
     dockerfile_text: str | None = None,
     compressed: bool = True,
     target: str | None = None,
     weight_threshold: int = unwanted.WEIGHT_THRESHOLD,
 ) -> ImageReport:
-    """Measure a saved image.
+    """Measure an opened image, whichever reader opened it.
 
     Args:
         inspect: the engine's ``docker image inspect`` of it; its Size is the uncompressed size

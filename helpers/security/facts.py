@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from helpers.dockerfile import history_match
 from helpers.dockerfile.model import Dockerfile, parse_or_none
-from helpers.image.archive import FILE, SavedImage
+from helpers.image.archive import FILE
+from helpers.image.reader import ImageReader
 from helpers.measure.replay import Placed, Replay, replay
 
 DPKG_STATUS = "/var/lib/dpkg/status"
@@ -35,7 +36,7 @@ class ImageFacts:
         name: the tag or file it came from (for messages and the SBOM).
         config: the image config (``config["config"]`` has User, Env, ExposedPorts, Healthcheck).
         replayed: the final filesystem and hidden bytes (helpers.measure.replay).
-        image: the open archive, for checks that read file contents across layers.
+        image: the opened image, for checks that read file contents across layers.
         dockerfile: its text, when the caller knows which Dockerfile built the image.
         build_args: values passed at build time (to resolve ``FROM ${BASE}@${DIGEST}``).
         secrets: build-secret values the caller wants proven absent from every layer.
@@ -46,7 +47,7 @@ class ImageFacts:
     name: str
     config: dict
     replayed: Replay
-    image: SavedImage | None = None
+    image: ImageReader | None = None
     dockerfile: str | None = None
     build_args: dict[str, str] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
@@ -110,7 +111,7 @@ class ImageFacts:
         return None
 
 
-def gather(image: SavedImage, name: str, **kwargs) -> ImageFacts:
+def gather(image: ImageReader, name: str, **kwargs) -> ImageFacts:
     """Replay ``image`` once (headers plus the few small files the checks read)."""
     replayed = replay(image, want=lambda e: e.type == FILE and wanted_for_facts(e.path))
     return ImageFacts(name=name, config=image.config, replayed=replayed, image=image, **kwargs)
