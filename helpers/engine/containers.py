@@ -6,6 +6,10 @@ handed to an entrypoint script as arguments; ``started`` keeps the image's own E
 CMD unless told otherwise. Each result carries the ``docker run`` line that does the same, so a
 report shows exactly what ran. Every container carries dockopt's label and is force-removed in a
 ``finally``, so Ctrl-C or a failed check leaves nothing running.
+
+Two judgements are made here once, for every caller: whether the user's smoke command passed
+(``smoke``: the report, ``optimize`` and the platform builds) and which uid a one-off command
+runs as (``uid_of_a_command``: the runtime checks and the security scan).
 """
 
 from __future__ import annotations
