@@ -47,14 +47,6 @@ METHODS = {
     "code": "comment line with a unique token appended to the code file",
     "deps": "comment line with a unique token appended to the dependency manifest",
 }
-COMMENT_PREFIX = {
-    ".py": "#", ".toml": "#", ".txt": "#", ".cfg": "#", ".yaml": "#", ".yml": "#", ".sh": "#",
-    ".r": "#", ".rb": "#", ".pl": "#", ".in": "#", ".lock": "#", "": "#",
-    ".js": "//", ".ts": "//", ".go": "//", ".c": "//", ".h": "//", ".cc": "//", ".cpp": "//",
-    ".java": "//", ".rs": "//", ".kt": "//", ".scala": "//", ".swift": "//", ".gradle": "//",
-    ".css": "/*", ".html": "<!--", ".xml": "<!--",
-}
-COMMENT_SUFFIX = {"/*": " */", "<!--": " -->"}
 DISK_FULL = re.compile(r"no space left on device", re.I)
 
 
@@ -89,20 +81,6 @@ def summarize(seconds: list[float]) -> dict:
     """Median and range of repeated timings (the median resists one noisy repeat)."""
     return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
             "repeats": len(seconds)}
-
-
-def change_line(relpath: str, token: str, what: str) -> str:
-    """A comment line for ``relpath``'s language: changes the bytes, never the behaviour."""
-    suffix = Path(relpath).suffix.lower()
-    if Path(relpath).name in ("Makefile", "Dockerfile", "Gemfile", "Pipfile"):
-        suffix = ""
-    if suffix not in COMMENT_PREFIX:
-        raise DockoptError(
-            f"dockopt does not know how to add a comment to {relpath} (a {suffix} file) for the "
-            f"{what}-change rebuild.",
-            hint="pass --code-file / --dependency-file naming a file with # or // comments.")
-    prefix = COMMENT_PREFIX[suffix]
-    return f"{prefix} dockopt {what} change {token}{COMMENT_SUFFIX.get(prefix, '')}"
 
 
 def resolve_bases(cli, dockerfile: Path, build_args: dict[str, str]) -> dict[str, str]:
@@ -276,7 +254,7 @@ class Session:
                 if not relpath:
                     raise DockoptError(f"The {scenario}-change scenario needs a file to change.",
                                        hint="pass --code-file / --dependency-file.")
-                ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
+                ws.change_content(relpath, token, "code" if scenario == "code" else "dependency")
                 changed, edited = relpath, True
             if not self.live.local:  # the live line says it, with the step and the time
                 self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")

@@ -110,10 +110,20 @@ def client(timeout: int = 600):
     return cli
 
 
-def describe(cli) -> EngineInfo:
+def describe(cli=None) -> EngineInfo:
+    """The engine's version, API, storage driver, CPUs (of ``cli``, default the resolved endpoint's).
+
+    Raises EngineUnavailable when it does not answer, or answers the ping but not these questions."""
+    import docker.errors
+
     endpoint = find_endpoint()
-    info = cli.info()
-    version = cli.version()
+    cli = cli or client()
+    try:
+        info = cli.info()
+        version = cli.version()
+    except docker.errors.DockerException as exc:
+        raise EngineUnavailable(f"The Docker engine at {endpoint.host} (from {endpoint.source}) did not describe "
+                                "itself.", evidence=str(exc)) from None
     return EngineInfo(
         endpoint=f"{endpoint.host} ({endpoint.source})",
         engine_version=version.get("Version", "?"),

@@ -92,16 +92,14 @@ def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None 
     result: dict = {"tag": tag, "configured_user": config.get("User") or "", "healthcheck": bool(plan.healthcheck),
                     "ships": check.as_dict(), "actual_uid": check.uid}
     if check.uid is None:  # exited before it could be asked: the uid its USER gives a one-off command
-        probe = containers.run(tag, ["cat", "/proc/self/status"], options=options)
-        result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
+        result["actual_uid"], _ = containers.uid_of_a_command(tag, options)
     result["health"] = health_state(plan, check)
     result["health_seconds"] = check.seconds
     if not check.ok:
         result["container_log_tail"] = check.log_tail
     if smoke:
-        run = containers.run(tag, smoke, options=options)
-        result["smoke"] = {"command": smoke, "shown": run.shown, "exit_code": run.exit_code,
-                           "ok": run.ok and (expect is None or expect in run.output),
+        run = containers.smoke(tag, smoke, expect, options)
+        result["smoke"] = {"command": run.command, "shown": run.shown, "exit_code": run.exit_code, "ok": run.ok,
                            "output_tail": run.output[-500:]}
     return result
 
