@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.lint.rules import (base_not_digest_pinned, no_cache_mount, single_stage_build, unpinned_manifest,
-                                unpinned_pip_install)
+from helpers.lint.rules import single_stage_build
 from helpers.project import Project
 from helpers.report import phase_budgets
 from helpers.study.findings import lint
@@ -38,8 +37,8 @@ def plan_checklist(project: Project, measured: Measured, security_reports: dict)
         """No finding ``code`` on the variant; a variant not linted counts as having it (not verified)."""
         return code not in codes.get(variant, {code})
 
-    single_stage, cache_mount, digest = single_stage_build.CODE, no_cache_mount.CODE, base_not_digest_pinned.CODE
-    unpinned = (unpinned_pip_install.CODE, unpinned_manifest.CODE)
+    single_stage, cache_mount, digest = single_stage_build.CODE, phase_budgets.NO_CACHE_MOUNT, phase_budgets.BASE_NOT_PINNED
+    unpinned = phase_budgets.UNPINNED
     rows = [
         item(1, "Add .dockerignore file", sent.get("phase1", 0) < sent.get("original", 0) if sent else None,
              f"context sent: {size_text(sent.get('original'))} → {size_text(sent.get('phase1'))}"),
