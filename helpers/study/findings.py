@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.dockerfile.model import parse_dockerfile
 from helpers.errors import DockoptError
 from helpers.lint import lint_dockerfile
 from helpers.project import Project
@@ -52,8 +53,6 @@ def pin_table(lint_result) -> pd.DataFrame:
 
 def digest_table(project: Project, variant: str = "phase3") -> pd.DataFrame:
     """Each FROM of the variant: as written, as built (build args applied), and pinned or not."""
-    from helpers.dockerfile.model import parse_dockerfile
-
     path = project.dockerfile_for(variant)
     if path is None:
         return pd.DataFrame([{"stage": "", "skipped": f"no {variant} Dockerfile"}])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from helpers.history import analysis_cache
@@ -11,8 +13,6 @@ from helpers.study.measured import Measured
 
 def security(project: Project, measured: Measured, fresh: bool = False) -> dict:
     """variant -> SecurityReport, cached per image id and day (Debian's security index changes daily)."""
-    import datetime as dt
-
     from helpers.security.scan import scan_image  # the scanner stack is heavy; only phase 3 and the summary scan
 
     reports = {}

@@ -7,6 +7,7 @@ import shlex
 import pandas as pd
 
 from helpers.builds.context import scan_context
+from helpers.engine import connect
 from helpers.project import Project
 from helpers.study.text import Text, shown_path
 
@@ -14,8 +15,6 @@ PHASE_NAMES = ("phase1", "phase2", "phase3")
 
 
 def project_table(project: Project) -> pd.DataFrame:
-    from helpers.engine import connect
-
     info = connect.describe()
     rows = [("project", project.name), ("context", str(project.context)), ("Dockerfile", str(project.dockerfile)),
             ("code-change file", project.code_file or "none found"),

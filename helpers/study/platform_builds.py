@@ -10,8 +10,7 @@ from helpers.dockerfile import platform_readiness
 from helpers.engine import images
 from helpers.history import analysis_cache, store
 from helpers.project import Project
-
-MB = 1_000_000
+from helpers.study.measured import MB
 
 
 def platforms(project: Project, variant: str = "phase3", fresh: bool = False, build: bool = False) -> pd.DataFrame:
