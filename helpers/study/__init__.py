@@ -20,20 +20,18 @@ import pandas as pd
 
 from helpers.study.findings import digest_table, findings_by_category, findings_table, lint, pin_table
 from helpers.study.image_security import security, security_checklist, security_table
-from helpers.study.measured import MB, Measured, measure
-from helpers.study.overview import PHASE_NAMES, context_sizes, diff, project_table, variant_sources
+from helpers.study.measured import measure
+from helpers.study.overview import context_sizes, diff, project_table, variant_sources
 from helpers.study.plan import plan_checklist
 from helpers.study.platform_builds import platforms
 from helpers.study.runtime import build_tools_table, functionality, gpu_check, runtime_table
 from helpers.study.summary_page import expected_results, history_frame, save_summary, verdicts
-from helpers.study.text import Text
 
 # Every DataFrame a notebook shows also carries its full data and column types (pandas' Table
 # Schema output), from which the stakeholder page builds a table for people (helpers.report.tables).
 pd.set_option("display.html.table_schema", True)
 
-__all__ = [
-    "MB", "PHASE_NAMES", "Measured", "Text",
+__all__ = [  # what the notebooks call, no more
     "build_tools_table", "context_sizes", "diff", "digest_table", "expected_results", "findings_by_category",
     "findings_table", "functionality", "gpu_check", "history_frame", "lint", "measure", "pin_table",
     "plan_checklist", "platforms", "project_table", "runtime_table", "save_summary", "security",
