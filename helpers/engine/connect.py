@@ -110,8 +110,33 @@ def client(timeout: int = 600):
     return cli
 
 
+def answers(timeout: int = 10) -> bool:
+    """Whether the engine answers a ping now (a failed build asks: did the engine go away?)."""
+    try:
+        client(timeout=timeout)
+    except EngineUnavailable:
+        return False
+    return True
+
+
+def session(timeout: int = 600):
+    """(client, EngineInfo) for a long run of engine calls (a measurement): the caller keeps the
+    client only to hand it back to engine functions (their ``cli``), so one connection serves them all."""
+    cli = client(timeout=timeout)
+    return cli, describe(cli)
+
+
+def failures() -> tuple[type[BaseException], ...]:
+    """What an engine call raises when the engine refuses or goes away: the SDK's APIError,
+    requests' ConnectionError (an OSError) and EngineUnavailable; for a best-effort clean-up's except."""
+    import docker.errors
+
+    return (docker.errors.APIError, EngineUnavailable, OSError)
+
+
 def describe(cli=None) -> EngineInfo:
-    """The engine's version, API, storage driver, CPUs (of ``cli``, default the resolved endpoint's).
+    """The engine's version, API, storage driver, CPUs and memory (of ``cli``, a client already open,
+    default the resolved endpoint's).
 
     Raises EngineUnavailable when it does not answer, or answers the ping but not these questions."""
     import docker.errors
