@@ -95,8 +95,7 @@ def measured_on(out: Path, name: str, remote_engine: SecondEngine, host: str) ->
     assert [e["name"] for e in data["engines"]] == [host] and not data["dead_engines"]
     assert [a["engine"] for a in project["attempts"]] == [host]
     original = project["numbers"]["variants"]["original"]
-    assert original["size_bytes"] > 100e6 and 0 < original["compressed_bytes"] < original["size_bytes"]
-    assert original["code_rebuild_s"] > 0 and original["cold_build_s"] > 0
+    assert original["size_bytes"] > 100e6 and original["code_rebuild_s"] > 0 and original["cold_build_s"] > 0
     assert (original["engine_version"], original["cpus"]) == (engine["engine_version"], engine["cpus"])
     history = out / "history" / parse_engine(host).slug / "history.sqlite"
     with closing(sqlite3.connect(history)) as conn:  # every run in that engine's file was on that engine
@@ -139,7 +138,7 @@ def test_a_wrong_certificate_is_a_clear_error_naming_the_engine(remote_engine, t
     proc = dockopt("fleet", str(fleet_file(tmp_path, TLS_PROJECT)), "--engines", remote_engine.tls_host,
                    "--out", str(tmp_path / "out"), env=env, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-    first = proc.stderr.splitlines()[0]
+    first = next((line for line in proc.stderr.splitlines() if line.startswith("dockopt: error: ")), proc.stderr)
     assert first.startswith("dockopt: error: No engine of the pool answers: "), first
     assert f"engine {remote_engine.tls_host} does not answer" in first, first
     assert "TLS handshake failed: " + why in first and str(certs) in first, first
