@@ -107,6 +107,17 @@ def test_a_folder_without_certificates_says_what_it_lacks(tmp_path):
         f"no client certificate: {tmp_path} must hold ca.pem, cert.pem and key.pem (as for the docker CLI)")
 
 
+def test_dockerds_refusal_of_a_client_certificate_is_named_as_such():
+    """The alert dockerd 20.10 (Go) sends a client certificate from another CA (recorded in
+    test_fleet_remote.py), in the SDK's wrapping; this file's Python listener closes instead."""
+    raised = ("Error while fetching server API version: HTTPSConnectionPool(host='127.0.0.1', port=57519): Max "
+              "retries exceeded with url: /version (Caused by SSLError(SSLError(1, '[SSL: SSLV3_ALERT_BAD_CERTIFICATE] "
+              "sslv3 alert bad certificate (_ssl.c:2580)')))")
+    why = connect.unreachable_reason(docker.errors.DockerException(raised), {"DOCKER_CERT_PATH": "/certs/b1"})
+    assert why == ("TLS handshake failed: the engine refused the client certificate (cert.pem) "
+                   "[SSLV3_ALERT_BAD_CERTIFICATE: sslv3 alert bad certificate; certificates from /certs/b1]")
+
+
 @pytest.mark.parametrize("raised, expected", [
     # what the docker SDK 7.2.0 raised: plain tcp:// to this file's TLS listener, a closed port,
     # an ssh:// whose login failed
