@@ -3,16 +3,24 @@
 A cold build (``--no-cache``, fresh cache mounts) writes every layer anew, three times with
 three repeats; a code-change rebuild writes an image that is then untagged. None of that is
 needed after the numbers are taken. BuildKit cannot tell whose cache a record is, so a
-measurement notes which records appeared while it ran, releases those that nothing holds any
-more (no image shares them, no build uses them), and hands the ids of the rest (those the
+measurement takes as its own the records BuildKit created while this process held the build
+lock (helpers.builds.buildlock: no other dockopt build ran then; a record's ``CreatedAt`` says
+when), releases those that nothing holds any more (no image shares them, no build uses them)
+in one engine call (helpers.engine.build_records), and hands the ids of the rest (those the
 final image still shares) to the history file, so ``dockopt clean`` can release them once the
-images are gone. Another build running at the same time on the same engine may lose cache it
-could have reused, never an image or a running build's state.
+images are gone. A build outside dockopt running at the same time on the same engine may lose
+cache it could have reused, never an image or a running build's state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from helpers.builds import buildlock
+from helpers.engine import build_records
+
+DF_BUSY = build_records.DF_BUSY
 
 
 @dataclass
@@ -20,86 +28,95 @@ class Released:
     freed_bytes: int = 0
     released: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # still shared with an image or in use: for `dockopt clean`
+    calls: int = 0  # prune calls made to the engine
 
 
-DF_BUSY = "a disk usage operation is already running"
+@dataclass
+class Snapshot:
+    """The records present when a measurement started, and when (wall clock) that was."""
+
+    ids: set[str]  # listed only for a remote engine (see ``snapshot``)
+    taken_at: float
+    same_clock: bool = True  # the engine runs on this host: its record times compare with ours
+
+    def __contains__(self, rid: str) -> bool:
+        return rid in self.ids
 
 
-def records(cli, attempts: int = 60) -> dict[str, dict]:
-    """{record id: record} of the engine's build cache (``docker system df -v``).
+def records(cli) -> dict[str, dict]:
+    return build_records.records(cli)
 
-    The engine runs one disk-usage query at a time and refuses a second (HTTP 500) rather than
-    queueing it; another render or tool on the same engine may be asking, so wait for it."""
+
+def snapshot(cli) -> Snapshot:
+    """Where a measurement starts from. On this host the build lock's windows alone say what is
+    ours (what BuildKit made in them is new), so no listing is needed; a remote engine's clock is
+    not ours to compare, so the records present are listed instead."""
     import time
 
-    import docker.errors
-
-    for attempt in range(attempts):
-        try:
-            return {r["ID"]: r for r in (cli.df().get("BuildCache") or [])}
-        except docker.errors.APIError as exc:
-            if DF_BUSY not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(1)
-    return {}
+    taken_at = time.time()
+    if build_records.on_this_host():
+        return Snapshot(set(), taken_at)
+    return Snapshot(set(records(cli)), taken_at, same_clock=False)
 
 
-def snapshot(cli) -> set[str]:
-    return set(records(cli))
+def created_at(record: dict) -> float | None:
+    """A record's ``CreatedAt`` (RFC 3339 with nanoseconds, as Go writes it) as a POSIX time."""
+    text = str(record.get("CreatedAt") or "")
+    head, dot, rest = text.partition(".")
+    if dot:  # Python reads at most microseconds: keep 6 digits of the fraction, then the zone
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        text = f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}"
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
-def release(cli, ids) -> Released:
+def made_by_us(record: dict, windows: list[tuple[float, float]]) -> bool:
+    """Whether BuildKit created ``record`` while this process held the build lock."""
+    at = created_at(record)
+    return at is not None and any(start <= at <= end for start, end in windows)
+
+
+def ours(current: dict[str, dict], before: Snapshot) -> list[str]:
+    """The records of ``current`` that this measurement created (see the module docstring)."""
+    new = {rid: r for rid, r in current.items() if rid not in before}
+    if not before.same_clock:
+        return list(new)  # a remote engine's clock is not ours: new since the snapshot is all we know
+    windows = buildlock.held_since(before.taken_at)
+    return [rid for rid, r in new.items() if made_by_us(r, windows)]
+
+
+def release(cli, ids, current: dict[str, dict] | None = None) -> Released:
     """Prune each of ``ids`` that no image shares and no build uses; the others are reported held.
 
-    A record cannot go while a child record (the next layer built on it) exists, so pruning
-    goes round again while a round released something: leaves first, then their parents.
+    ``current`` is the engine's record list when the caller already has it. Records the engine
+    no longer has are neither released nor held. One prune call releases them all, leaves first
+    (helpers.engine.build_records); what the engine says it deleted is what was released.
     """
-    out = Released()
-    pending = list(dict.fromkeys(ids))
-    while pending:
-        current = records(cli)
-        pending = [rid for rid in pending if rid in current]
-        progress = False
-        for rid in list(pending):
-            record = current[rid]
-            if record.get("InUse") or record.get("Shared"):
-                continue
-            if _prune_one(cli, rid):
-                out.released.append(rid)
-                out.freed_bytes += int(record.get("Size") or 0)
-                pending.remove(rid)
-                progress = True
-        if not progress:
-            break
-    out.held = pending
-    return out
+    cli = cli or build_records.engine()
+    current = records(cli) if current is None else current
+    present = [rid for rid in dict.fromkeys(ids) if rid in current]
+    free = [rid for rid in present if not current[rid].get("InUse") and not current[rid].get("Shared")]
+    pruned = build_records.prune(free, cli) if free else build_records.Pruned()
+    deleted = set(pruned.deleted)
+    return Released(freed_bytes=pruned.reclaimed_bytes, released=[r for r in present if r in deleted],
+                    held=[r for r in present if r not in deleted], calls=pruned.calls)
 
 
-def _prune_one(cli, rid: str) -> bool:
-    import docker.errors
-
-    try:  # one id per call: this API accepts one value per filter
-        result = cli.api.prune_builds(filters={"id": rid})
-    except docker.errors.APIError:
-        return False
-    return rid in (result.get("CachesDeleted") or [])
-
-
-def release_new(cli, before: set[str]) -> Released:
-    """Release what appeared since ``before`` (see the module docstring)."""
-    return release(cli, [rid for rid in records(cli) if rid not in before])
+def release_new(cli, before: Snapshot | None) -> Released:
+    """Release what this measurement created since ``before`` (see the module docstring); with no
+    snapshot nothing is known to be ours, and nothing is released; with no build since (every
+    scenario reused) there is nothing to look for."""
+    if before is None or (before.same_clock and not buildlock.held_since(before.taken_at)):
+        return Released()
+    current = records(cli)
+    return release(cli, ours(current, before), current)
 
 
 def engine_free_bytes(cli) -> int | None:
     """Free bytes on the filesystem of the engine's data root, when this host can see it (a local engine)."""
-    import os
-
-    root = (cli.info() or {}).get("DockerRootDir")
-    try:
-        stat = os.statvfs(root) if root else None
-    except OSError:
-        return None
-    return stat.f_bavail * stat.f_frsize if stat else None
+    return build_records.free_bytes(cli)
 
 
 def disk_warning(free_bytes: int | None, needed_bytes: int | None) -> str | None:

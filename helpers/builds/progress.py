@@ -7,7 +7,7 @@ start times, cached vertices arrive in any order, and a vertex's name is printed
 its output interleaves with another's, so records are keyed by vertex number, not by order.
 Which steps re-ran in a rebuild is what the report shows, so a step's Dockerfile line is
 recovered here: from BuildKit's own error context when it prints one, else by numbering the
-Dockerfile's instructions as BuildKit does (see helpers.dockerfile.steps).
+Dockerfile's instructions as BuildKit does (see helpers.dockerfile.model's ``Stage.vertex_steps``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from helpers.dockerfile import steps as dockerfile_steps
+from helpers.dockerfile.model import Dockerfile
 
 _VERTEX_LINE = re.compile(r"^#(\d+) (.*)$")
 _STEP_NAME = re.compile(r"^\[(?:(?P<stage>\S+)\s+)?\s*(?P<i>\d+)/(?P<n>\d+)\]\s+(?P<instr>.*)$")
@@ -117,18 +118,19 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def attach_lines(steps: list[Step], dockerfile: dockerfile_steps.DockerfileSteps) -> list[Step]:
+def attach_lines(steps: list[Step], dockerfile: Dockerfile | None) -> list[Step]:
     """Fill each step's Dockerfile line from its stage and position (and check the text agrees).
 
     BuildKit numbers a stage's vertex-creating instructions 1..n; when the stage is found and
     the count agrees, position i is the i-th such instruction. The instruction text confirms
     it (FROM is printed with its arguments expanded, so FROM is matched by position alone).
-    When position and text disagree, the text wins if it is unique in the stage.
+    When position and text disagree, the text wins if it is unique in the stage. Without a
+    model (the parser rejected the file) steps keep no line.
     """
     for step in steps:
         if step.kind != "step" or step.line is not None:
             continue
-        stage = dockerfile.stage(step.stage)
+        stage = dockerfile_steps.stage_for(dockerfile, step.stage)
         if stage is None:
             continue
         vertex_steps = stage.vertex_steps
@@ -136,14 +138,14 @@ def attach_lines(steps: list[Step], dockerfile: dockerfile_steps.DockerfileSteps
         if step.total == len(vertex_steps) and step.index and step.index <= len(vertex_steps):
             candidate = vertex_steps[step.index - 1]
         printed = _normalise(step.instruction or "")
-        if candidate is not None and (candidate.keyword == "FROM" or _normalise(candidate.text) == printed):
-            step.line = candidate.line
+        if candidate is not None and (candidate.cmd == "FROM" or _normalise(candidate.printed) == printed):
+            step.line = candidate.start_line
             continue
-        same_text = [i for i in stage.instructions if _normalise(i.text) == printed]
+        same_text = [i for i in (stage.from_instruction, *stage.instructions) if _normalise(i.printed) == printed]
         if len(same_text) == 1:
-            step.line = same_text[0].line
+            step.line = same_text[0].start_line
         elif candidate is not None:
-            step.line = candidate.line
+            step.line = candidate.start_line
     return steps
 
 

@@ -36,7 +36,7 @@ from helpers.dockerfile import steps as dockerfile_steps
 from helpers.history import store
 from helpers.history.code_version import package_digest
 from helpers.report import render_split
-from helpers.engine import buildkit, connect
+from helpers.engine import buildkit, connect, images
 from helpers.engine.labels import RENDER_LABEL, RUN_LABEL
 from helpers.errors import BuildFailed, DockoptError, EngineUnavailable
 
@@ -47,14 +47,6 @@ METHODS = {
     "code": "comment line with a unique token appended to the code file",
     "deps": "comment line with a unique token appended to the dependency manifest",
 }
-COMMENT_PREFIX = {
-    ".py": "#", ".toml": "#", ".txt": "#", ".cfg": "#", ".yaml": "#", ".yml": "#", ".sh": "#",
-    ".r": "#", ".rb": "#", ".pl": "#", ".in": "#", ".lock": "#", "": "#",
-    ".js": "//", ".ts": "//", ".go": "//", ".c": "//", ".h": "//", ".cc": "//", ".cpp": "//",
-    ".java": "//", ".rs": "//", ".kt": "//", ".scala": "//", ".swift": "//", ".gradle": "//",
-    ".css": "/*", ".html": "<!--", ".xml": "<!--",
-}
-COMMENT_SUFFIX = {"/*": " */", "<!--": " -->"}
 DISK_FULL = re.compile(r"no space left on device", re.I)
 
 
@@ -91,35 +83,18 @@ def summarize(seconds: list[float]) -> dict:
             "repeats": len(seconds)}
 
 
-def change_line(relpath: str, token: str, what: str) -> str:
-    """A comment line for ``relpath``'s language: changes the bytes, never the behaviour."""
-    suffix = Path(relpath).suffix.lower()
-    if Path(relpath).name in ("Makefile", "Dockerfile", "Gemfile", "Pipfile"):
-        suffix = ""
-    if suffix not in COMMENT_PREFIX:
-        raise DockoptError(
-            f"dockopt does not know how to add a comment to {relpath} (a {suffix} file) for the "
-            f"{what}-change rebuild.",
-            hint="pass --code-file / --dependency-file naming a file with # or // comments.")
-    prefix = COMMENT_PREFIX[suffix]
-    return f"{prefix} dockopt {what} change {token}{COMMENT_SUFFIX.get(prefix, '')}"
-
-
 def resolve_bases(cli, dockerfile: Path, build_args: dict[str, str]) -> dict[str, str]:
     """{FROM reference: image id}; a reference missing from the engine is a clear error."""
-    import docker.errors
-
     refs = dockerfile_steps.base_images(dockerfile_steps.read(dockerfile), build_args)
     found = {}
     for ref in refs:
-        try:
-            found[ref] = cli.images.get(ref).id
-        except docker.errors.ImageNotFound:
+        found[ref] = images.image_id(ref, cli)
+        if found[ref] is None:
             raise BaseImageMissing(
                 f"The base image {ref} named by {dockerfile.name} is not on the engine, and no "
                 "registry is reachable to pull it.",
                 hint="run `dockopt base` for dockopt's Debian-built bases, load the image with "
-                "`docker load`, or pass --build-arg to point FROM at an image you have.") from None
+                "`docker load`, or pass --build-arg to point FROM at an image you have.")
     return found
 
 
@@ -147,11 +122,7 @@ def git_commit(path: Path) -> str | None:
 
 
 def engine_gone() -> bool:
-    try:
-        connect.client(timeout=10)
-        return False
-    except EngineUnavailable:
-        return True
+    return not connect.answers(timeout=10)
 
 
 class Session:
@@ -173,7 +144,7 @@ class Session:
         self.clean_image: str | None = None
         self.render_id: str | None = None  # the report render this measurement is part of
         self.live = live_progress.reporter()
-        self.cache_before: set[str] = set()
+        self.cache_before: build_cache.Snapshot | None = None  # None: nothing is known to be ours
         self.free_at_start: int | None = None
         self.least_free: int | None = None
 
@@ -276,7 +247,7 @@ class Session:
                 if not relpath:
                     raise DockoptError(f"The {scenario}-change scenario needs a file to change.",
                                        hint="pass --code-file / --dependency-file.")
-                ws.append_line(relpath, change_line(relpath, token, "code" if scenario == "code" else "dependency"))
+                ws.change_content(relpath, token, "code" if scenario == "code" else "dependency")
                 changed, edited = relpath, True
             if not self.live.local:  # the live line says it, with the step and the time
                 self.log(f"{self.target.name}: {scenario} build {r}/{repeats} ...")
@@ -309,26 +280,22 @@ class Session:
         """Drop the workspace, the edited-image tag, dangling images and cache mounts we made."""
         if self.ws is not None:
             self.ws.close()
-        import docker.errors
-
+        images.remove_tag(self.target.image_tag() + "-edited", self.cli)
         try:
-            self.cli.images.remove(self.target.image_tag() + "-edited", noprune=False)
-        except (docker.errors.APIError, OSError):  # OSError: the engine went away (requests' ConnectionError)
-            pass
-        try:
-            self.cli.images.prune(filters={"dangling": True, "label": f"{RUN_LABEL}={self.run_label}"})
+            images.prune_dangling(f"{RUN_LABEL}={self.run_label}", self.cli)
             with render_split.spent(render_split.SETUP, "build cache release"):
                 released = build_cache.release_new(self.cli, self.cache_before)
             self.history.remember_cache_records(released.held)
             if self.variant_id is not None:
                 self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
+                self.history.add_metric(self.variant_id, "build_cache.release_calls", released.calls, "calls")
                 if self.free_at_start is not None and self.least_free is not None:
                     self.history.add_metric(self.variant_id, "disk.peak_growth",
                                             max(0, self.free_at_start - self.least_free), "B")
             if released.released:
                 self.log(f"{self.target.name}: released {released.freed_bytes / 1e6:.0f} MB of build cache "
                          f"({len(released.released)} records); {len(released.held)} kept for the image")
-        except (docker.errors.APIError, EngineUnavailable, OSError):
+        except connect.failures():
             pass  # cleanup is best effort; `dockopt clean` removes what is left
 
 
@@ -367,8 +334,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
                 f"The {scenario}-change scenario needs a file of the context to change"
                 + (f"; {relpath} is not one." if relpath else "."),
                 hint=f"pass {flag} with a context-relative path, or leave {scenario} out of --scenarios.")
-    cli = connect.client()
-    info = connect.describe(cli)
+    cli, info = connect.session()  # one client for the whole run, handed to each engine call
     run_label = uuid.uuid4().hex[:12]
     with store.open_history(history) as hist, interrupts.sigterm_as_interrupt():
         run_id = hist.start_run(store.RunInfo(
@@ -412,7 +378,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
             status, error = "failed", failed.message
             hist.update_variant(session.variant_id, status="failed", error=failed.message,
                                 log_tail=failed.log_tail)
-            for scenario in wanted[wanted.index(hist_scenario(hist, failed.scenario_id)) + 1:]:
+            for scenario in wanted[wanted.index(hist.scenario_name(failed.scenario_id)) + 1:]:
                 hist.add_scenario(session.variant_id, scenario, status="skipped",
                                   error=f"not measured: {failed.message}", method=METHODS[scenario])
         except BuildFailed as exc:  # the priming build
@@ -425,19 +391,6 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
         finally:
             session.cleanup()
         if status == "ok":
-            image_id = session.clean_image or reused_image(hist, session.variant_id)
+            image_id = session.clean_image or hist.reused_image(session.variant_id)
             hist.update_variant(session.variant_id, status="ok", image_id=image_id)
         return {"run_id": run_id, "variant_id": session.variant_id, "status": status, "error": error}
-
-
-def hist_scenario(hist: store.History, scenario_id: int) -> str:
-    return hist.conn.execute("SELECT scenario FROM scenarios WHERE scenario_id = ?", (scenario_id,)).fetchone()[0]
-
-
-def reused_image(hist: store.History, variant_id: int) -> str | None:
-    """The image a fully reused variant was measured with (no build ran in this run)."""
-    row = hist.conn.execute(
-        "SELECT v.image_id FROM scenarios s JOIN scenarios o ON o.scenario_id = s.reused_from "
-        "JOIN variants v ON v.variant_id = o.variant_id WHERE s.variant_id = ? AND v.image_id IS NOT NULL "
-        "ORDER BY o.scenario_id DESC LIMIT 1", (variant_id,)).fetchone()
-    return row[0] if row else None

@@ -61,12 +61,6 @@ def scenario_frame(hist: store.History, run_id: int, variant_id: int | None = No
     return frame
 
 
-def history_frame(history: Path | str | None, run_id: int):
-    """Every scenario of one run, as measure_variant returns them."""
-    with store.open_history(history) as hist:
-        return scenario_frame(hist, run_id)
-
-
 def steps_frame(scenario_id: int, history: Path | str | None = None):
     """Per-step records (stage, line, seconds, cached, ran) of one measured scenario."""
     with store.open_history(history) as hist:

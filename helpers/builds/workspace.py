@@ -1,11 +1,15 @@
-"""A throwaway copy of a build context where scenarios may edit files.
+"""A throwaway copy of a build context where builds may edit and place files.
 
 Code- and dependency-change rebuilds must change file CONTENT (BuildKit keys on content;
 ``touch`` changes nothing), and the user's tree must never be modified, so every edit
-happens in a full copy under the system temp dir. The Dockerfile is placed beside the copy
-with its own ``<name>.dockerignore`` if it has one, so BuildKit applies the same exclusions
-as it would to the original; a Dockerfile inside the context is also left in the copy
-untouched, because ``COPY . .`` may ship it.
+happens in a full copy under the system temp dir. The edit is a comment in the file's own
+language (``change_line``), so it changes the bytes and never what the file does.
+
+Two layouts, one class: the scenarios place the Dockerfile beside the copy with its own
+``<name>.dockerignore`` if it has one (``copy_of``), so BuildKit applies the same exclusions as
+it would to the original, and a Dockerfile inside the context is left in the copy untouched,
+because ``COPY . .`` may ship it; the variants place every generated Dockerfile and file inside
+the copy (``context_copy`` then ``place``), since what they generate is built from there.
 """
 
 from __future__ import annotations
@@ -15,6 +19,32 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers.errors import DockoptError
+
+COMMENT_PREFIX = {
+    ".py": "#", ".toml": "#", ".txt": "#", ".cfg": "#", ".yaml": "#", ".yml": "#", ".sh": "#",
+    ".r": "#", ".rb": "#", ".pl": "#", ".in": "#", ".lock": "#", "": "#",
+    ".js": "//", ".ts": "//", ".go": "//", ".c": "//", ".h": "//", ".cc": "//", ".cpp": "//",
+    ".java": "//", ".rs": "//", ".kt": "//", ".scala": "//", ".swift": "//", ".gradle": "//",
+    ".css": "/*", ".html": "<!--", ".xml": "<!--",
+}
+COMMENT_SUFFIX = {"/*": " */", "<!--": " -->"}
+
+
+def change_line(relpath: str, token: str, what: str) -> str:
+    """A comment line for ``relpath``'s language: changes the bytes, never the behaviour."""
+    suffix = Path(relpath).suffix.lower()
+    if Path(relpath).name in ("Makefile", "Dockerfile", "Gemfile", "Pipfile"):
+        suffix = ""
+    if suffix not in COMMENT_PREFIX:
+        raise DockoptError(
+            f"dockopt does not know how to add a comment to {relpath} (a {suffix} file) for the "
+            f"{what}-change rebuild.",
+            hint="pass --code-file / --dependency-file naming a file with # or // comments.")
+    prefix = COMMENT_PREFIX[suffix]
+    return f"{prefix} dockopt {what} change {token}{COMMENT_SUFFIX.get(prefix, '')}"
+
 
 _CACHE_MOUNT = re.compile(r"--mount=(\S*type=cache\S*)")
 
@@ -41,21 +71,31 @@ def namespace_cache_mounts(text: str, namespace: str) -> str:
     return _CACHE_MOUNT.sub(rewrite, text)
 
 
-def has_cache_mounts(text: str) -> bool:
-    return bool(_CACHE_MOUNT.search(text))
-
-
 @dataclass
 class Workspace:
-    root: Path
-    context: Path
-    dockerfile: Path
-    source_dockerfile: Path
+    root: Path  # the temporary folder holding everything; removed by ``close``
+    context: Path  # the copy of the build context
+    dockerfile: Path | None = None  # ``copy_of``: the Dockerfile placed beside the copy
+    source_dockerfile: Path | None = None  # ``copy_of``: the user's Dockerfile it was copied from
+
+    def place(self, files: dict[str, str]) -> None:
+        """Write generated files (Dockerfiles, their ignore files, lock files) into the copy."""
+        for name, text in files.items():
+            path = self.context / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
 
     def set_cache_namespace(self, namespace: str | None) -> None:
         """Rewrite the placed Dockerfile with cache mounts under ``namespace`` (None: as written)."""
+        if self.dockerfile is None or self.source_dockerfile is None:
+            raise ValueError("only a workspace with a placed Dockerfile (copy_of) has cache mounts to rewrite")
         text = self.source_dockerfile.read_text()
         self.dockerfile.write_text(namespace_cache_mounts(text, namespace) if namespace else text)
+
+    def change_content(self, relpath: str, token: str, what: str = "code") -> Path:
+        """The content change a code- or dependency-change rebuild needs: a comment with ``token``
+        in ``relpath``'s own language appended (a clear error for a file type without comments)."""
+        return self.append_line(relpath, change_line(relpath, token, what))
 
     def append_line(self, relpath: str, line: str) -> Path:
         """Change a file's content by appending one line (a comment, so behaviour is unchanged)."""
@@ -78,14 +118,25 @@ class Workspace:
         self.close()
 
 
-def copy_of(context: Path, dockerfile: Path) -> Workspace:
-    """Copy ``context`` (symlinks kept as links) and place ``dockerfile`` beside it."""
-    context, dockerfile = Path(context).resolve(), Path(dockerfile).resolve()
+def context_copy(context: Path) -> Workspace:
+    """Copy ``context`` (symlinks kept as links) into a fresh temporary folder."""
+    context = Path(context).resolve()
     root = Path(tempfile.mkdtemp(prefix="dockopt-ws-"))
     try:
         ctx = root / "context"
         shutil.copytree(context, ctx, symlinks=True)
-        placed = root / "dockerfile" / dockerfile.name
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return Workspace(root, ctx)
+
+
+def copy_of(context: Path, dockerfile: Path) -> Workspace:
+    """Copy ``context`` and place ``dockerfile`` beside it, with its own ignore file."""
+    dockerfile = Path(dockerfile).resolve()
+    ws = context_copy(context)
+    try:
+        placed = ws.root / "dockerfile" / dockerfile.name
         placed.parent.mkdir()
         shutil.copy2(dockerfile, placed)
         ignore = dockerfile.with_name(dockerfile.name + ".dockerignore")
@@ -94,6 +145,7 @@ def copy_of(context: Path, dockerfile: Path) -> Workspace:
         if ignore.is_file():
             shutil.copy2(ignore, placed.with_name(ignore.name))
     except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
+        ws.close()
         raise
-    return Workspace(root, ctx, placed, dockerfile)
+    ws.dockerfile, ws.source_dockerfile = placed, dockerfile
+    return ws

@@ -20,12 +20,11 @@ def release_remembered_cache(history: str | None) -> str:
     """The build cache measurements left for their images, released now that the images are gone."""
     from helpers.builds import build_cache
     from helpers.history import store
-    from helpers.engine import connect
     from helpers.paths import DEFAULT_HISTORY
 
     with store.open_history(history or DEFAULT_HISTORY) as hist:
         ids = hist.cache_records()
-        released = build_cache.release(connect.client(), ids)
+        released = build_cache.release(None, ids)  # None: the engine module connects
         gone = set(ids) - set(released.held)
         hist.forget_cache_records(sorted(gone))
     return (f"released {released.freed_bytes / 1e6:.0f} MB of build cache dockopt created "

@@ -6,12 +6,12 @@ import json
 
 
 def run(args) -> int:
-    from helpers.engine import buildkit, connect, daemon
+    from helpers.engine import connect, daemon, docker_cli
 
     if args.action == "up":
         print(daemon.ensure_engine())
-    info = connect.describe(connect.client())
-    client = buildkit.find_client()
+    info = connect.describe()
+    client = docker_cli.find_client()
     data = {**info.as_dict(), "buildkit_client": client.path, "buildkit_mode": client.mode,
             "client_version": client.version}
     if args.json:

@@ -71,12 +71,11 @@ def disk_check(params) -> str | None:
     """Warn before a run when the engine's free disk is below what this project needed last time."""
     from helpers.builds import build_cache
     from helpers.history import store
-    from helpers.engine import connect
     from helpers.errors import EngineUnavailable
 
     files = [params.dockerfile] + [getattr(params, f"phase{n}_dockerfile") for n in (1, 2, 3)]
     try:
-        free = build_cache.engine_free_bytes(connect.client())
+        free = build_cache.engine_free_bytes(None)  # None: the engine module connects
     except EngineUnavailable:
         return None  # the notebooks say so, with the hint to start one
     with store.open_history(params.history) as hist:

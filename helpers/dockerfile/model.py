@@ -1,4 +1,8 @@
-"""A Dockerfile as the rules see it: instructions, stages, and what the parser could not accept.
+"""The one model of a Dockerfile: instructions, stages, and what the parser could not accept.
+
+Every reader works on it: the lint rules, the measurement and security checks (through
+:mod:`helpers.dockerfile.history_match`), the build's step numbering
+(:mod:`helpers.dockerfile.steps`) and the transforms' editable view (:mod:`helpers.variants.doc`).
 
 Parsing is BuildKit's own (the ``dockerfile`` package wraps moby/buildkit's parser), so line
 ranges, continuations, ``# escape=`` and heredocs mean what they mean to ``docker build``.
@@ -14,19 +18,22 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import dockerfile as buildkit_parser
 
+from helpers.dockerfile.arguments import arg_values, substitute
 from helpers.errors import DockoptError
 
 KNOWN_INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
     "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 })
+# Instructions that BuildKit's Dockerfile frontend turns into build vertices (FROM is always one).
+VERTEX_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 MAX_LINE_BYTES = 65535  # BuildKit's scanner refuses longer lines
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far beyond any real Dockerfile; bounds time and memory
 DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
-ARG_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 class DockerfileError(DockoptError):
@@ -84,6 +91,11 @@ class Instruction:
         return [m.get("target", "") for m in self.mounts() if m.get("type") == "cache"]
 
     @property
+    def printed(self) -> str:
+        """The instruction on one line as BuildKit's progress prints it (keyword upper case, lines joined)."""
+        return " ".join((self.cmd, *self.original.split()[1:]))
+
+    @property
     def script(self) -> str:
         """The shell text a RUN executes (heredoc bodies included), for the shell-level rules."""
         if self.json:
@@ -103,16 +115,44 @@ class Instruction:
         return [s for s in self.value[:-1] if "://" not in s and not s.startswith("git@")]
 
 
+# What a stage holds: the parser's read-only Instruction, or the editable Step of helpers.variants.doc.
+I = TypeVar("I")
+
+
 @dataclass
-class Stage:
+class Stage(Generic[I]):
+    """A FROM and the instructions after it (FROM itself is ``from_instruction``, not in ``instructions``).
+
+    Name, base and platform are read from the FROM instruction, so an edited FROM changes them.
+    ``base`` and ``parent`` need the whole file (ARG values, earlier stages' names): the parser
+    fills them; an editable view leaves them None and resolves through its document.
+    """
+
     index: int
-    name: str | None
-    base_raw: str  # as written after FROM
-    base: str  # with ARG references substituted where a value is known
-    from_line: int
-    platform: str | None
-    parent: int | None  # index of the earlier stage this one is built FROM, if any
-    instructions: list[Instruction] = field(default_factory=list)
+    from_instruction: I
+    instructions: list[I] = field(default_factory=list)
+    base: str | None = None  # base_raw with ARG references substituted where a value is known
+    parent: int | None = None  # index of the earlier stage this one is built FROM, if any
+
+    @property
+    def name(self) -> str | None:
+        """The ``AS name``, as written."""
+        value = self.from_instruction.value
+        return value[2] if len(value) >= 3 and value[1].lower() == "as" else None
+
+    @property
+    def base_raw(self) -> str:
+        """The image or stage after FROM, as written."""
+        return self.from_instruction.value[0] if self.from_instruction.value else ""
+
+    @property
+    def platform(self) -> str | None:
+        return next((f.partition("=")[2] for f in self.from_instruction.flags if f.lower().startswith("--platform=")),
+                    None)
+
+    @property
+    def from_line(self) -> int:
+        return self.from_instruction.start_line
 
     @property
     def label(self) -> str:
@@ -121,11 +161,29 @@ class Stage:
 
     @property
     def is_scratch(self) -> bool:
-        return self.base.lower() == "scratch"
+        return (self.base or "").lower() == "scratch"
 
     @property
     def base_unresolved(self) -> bool:
-        return "$" in self.base
+        return "$" in (self.base or "")
+
+    @property
+    def vertex_steps(self) -> list[I]:
+        """The instructions BuildKit numbers 1..n in ``[stage i/n]``: FROM and those that make a vertex."""
+        return [self.from_instruction, *(i for i in self.instructions if i.cmd in VERTEX_INSTRUCTIONS)]
+
+    def index_of(self, instruction: I) -> int:
+        """Position of this very instruction (by identity: equal texts may repeat)."""
+        return next(i for i, s in enumerate(self.instructions) if s is instruction)
+
+    def workdir_at(self, index: int) -> str:
+        """The WORKDIR in force before ``instructions[index]`` (absolute paths only; "/" when unset)."""
+        workdir = "/"
+        for item in self.instructions[:index]:
+            if item.cmd == "WORKDIR" and item.value:
+                path = item.value[0]
+                workdir = path if path.startswith("/") else workdir.rstrip("/") + "/" + path
+        return workdir
 
 
 @dataclass
@@ -163,21 +221,9 @@ class Dockerfile:
         """Instructions whose layers or settings the final image carries, in build order."""
         return [i for stage in reversed(self.final_lineage()) for i in stage.instructions]
 
-
-def substitute(text: str, args: dict[str, str | None]) -> str:
-    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-default}`` and ``${VAR:+alt}`` where VAR has a value."""
-
-    def repl(match: re.Match) -> str:
-        name = match.group(1) or match.group(4)
-        op, word = match.group(2), match.group(3)
-        value = args.get(name)
-        if op and op.endswith("-"):
-            return value if value else word
-        if op and op.endswith("+"):
-            return word if value else ""
-        return value if value is not None else match.group(0)
-
-    return ARG_REF.sub(repl, text)
+    def stage_named(self, name: str) -> Stage | None:
+        """The stage an ``AS name``, a build target or a FROM reference means (names ignore case)."""
+        return next((s for s in self.stages if s.name and s.name.lower() == name.lower()), None)
 
 
 def _decode(path: str, data: bytes) -> str:
@@ -298,16 +344,15 @@ def _build_stages(model: Dockerfile, commands, build_args: dict[str, str]) -> No
                                           f"unknown instruction {cmd.cmd!r}"))
             continue
         if keyword == "FROM":
-            model.stages.append(_stage(model, cmd, names, build_args))
+            model.stages.append(_stage(model, _instruction(cmd, stage_index + 1), names, build_args))
             if model.stages[-1].name:
                 names[model.stages[-1].name.lower()] = model.stages[-1].index
-            model.instructions.append(_instruction(cmd, model.stages[-1].index))
+            model.instructions.append(model.stages[-1].from_instruction)
             continue
         if stage_index < 0:
             if keyword == "ARG":
-                for item in cmd.value:
-                    key, has_value, val = item.partition("=")
-                    model.global_args[key] = build_args.get(key, val if has_value else None)
+                for key, value in arg_values(cmd.value).items():
+                    model.global_args[key] = build_args.get(key, value)
             else:
                 model.problems.append(Problem("before-from", cmd.start_line,
                                               f"{keyword} before the first FROM (only ARG may come first)"))
@@ -321,18 +366,14 @@ def _build_stages(model: Dockerfile, commands, build_args: dict[str, str]) -> No
         model.problems.append(Problem("no-from", line, "no FROM: nothing to build"))
 
 
-def _stage(model: Dockerfile, cmd, names: dict[str, int], build_args: dict[str, str]) -> Stage:
-    index = len(model.stages)
-    value = list(cmd.value)
-    if not value:
-        model.problems.append(Problem("empty-from", cmd.start_line, "FROM without an image"))
-    base_raw = value[0] if value else ""
-    name = value[2] if len(value) >= 3 and value[1].lower() == "as" else None
-    args = {**model.global_args, **build_args}
-    base = substitute(base_raw, args)
-    parent = names.get(base.lower())
-    platform = next((f.partition("=")[2] for f in cmd.flags if f.lower().startswith("--platform=")), None)
-    return Stage(index, name, base_raw, base, cmd.start_line, platform, parent)
+def _stage(model: Dockerfile, from_instruction: Instruction, names: dict[str, int],
+           build_args: dict[str, str]) -> Stage[Instruction]:
+    stage = Stage(from_instruction.stage, from_instruction)
+    if not from_instruction.value:
+        model.problems.append(Problem("empty-from", from_instruction.start_line, "FROM without an image"))
+    stage.base = substitute(stage.base_raw, {**model.global_args, **build_args})
+    stage.parent = names.get(stage.base.lower())
+    return stage
 
 
 def _note_unsupported(model: Dockerfile) -> None:

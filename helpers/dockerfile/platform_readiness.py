@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.dockerfile.model import parse_text, substitute
+from helpers.dockerfile import steps
+from helpers.dockerfile.model import parse_text
 
 ARCH_WORDS = re.compile(r"(?i)(x86[_-]64|amd64|\bx64\b|linux64|win64|i[3-6]86)")
 FETCH = re.compile(r"(?i)(https?://|ftp://|\.whl\b|\.deb\b|\.tar\b|\.tgz\b|\.zip\b|\.rpm\b|\.AppImage\b)")
@@ -57,22 +58,7 @@ def arch_specific_lines(text: str) -> list[tuple[int, str]]:
 
 def bases(text: str, build_args: dict[str, str] | None = None) -> list[str]:
     """The external images the stages are built FROM (ARG defaults and build args substituted)."""
-    model = parse_text(text)
-    args = {}
-    for ins in model.instructions:
-        if ins.cmd == "ARG" and ins.stage < 0:
-            for item in ins.value:
-                key, eq, val = item.partition("=")
-                args[key] = val if eq else None
-    args.update(build_args or {})
-    names = {s.name.lower() for s in model.stages if s.name}
-    out = []
-    for ins in model.instructions:
-        if ins.cmd == "FROM" and ins.value:
-            base = substitute(ins.value[0], args)
-            if base.lower() not in names and base.lower() != "scratch" and base not in out:
-                out.append(base)
-    return out
+    return steps.base_images(parse_text(text), build_args)
 
 
 def judge_arm64(dockerfile: Path, build_args: dict[str, str] | None = None, exists=None) -> Readiness:

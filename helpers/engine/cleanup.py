@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helpers.engine import connect
-from helpers.engine.labels import LABEL, RUN_LABEL
+from helpers.engine.labels import LABEL, RENDER_LABEL, RUN_LABEL
 
 
 @dataclass
@@ -80,6 +80,27 @@ def clean(run_label: str | None = None, include_bases: bool = False, cli=None) -
             except docker.errors.APIError as exc:
                 out.kept.append(f"image {ref}: {exc.explanation}")
     return out
+
+
+
+def remove_render_containers(run_id: str) -> list[str]:
+    """Remove the containers labelled with one render's id (those its interrupted kernel could not).
+
+    Never raises: the engine being gone is not a reason to hide the interrupt that got us here."""
+    import docker.errors
+
+    removed = []
+    try:
+        cli = connect.client(timeout=30)
+        for container in cli.containers.list(all=True, filters={"label": f"{RENDER_LABEL}={run_id}"}):
+            try:
+                container.remove(force=True)
+                removed.append(container.name)
+            except docker.errors.NotFound:
+                pass
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+    return removed
 
 
 def remove_derived_scratch() -> list[str]:

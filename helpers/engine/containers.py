@@ -6,6 +6,10 @@ handed to an entrypoint script as arguments; ``started`` keeps the image's own E
 CMD unless told otherwise. Each result carries the ``docker run`` line that does the same, so a
 report shows exactly what ran. Every container carries dockopt's label and is force-removed in a
 ``finally``, so Ctrl-C or a failed check leaves nothing running.
+
+Two judgements are made here once, for every caller: whether the user's smoke command passed
+(``smoke``: the report, ``optimize`` and the platform builds) and which uid a one-off command
+runs as (``uid_of_a_command``: the runtime checks and the security scan).
 """
 
 from __future__ import annotations
@@ -106,6 +110,48 @@ def run(image: str, command: list[str], timeout_s: float = 120, cli=None, *, ent
             exit_code = None
         output = container.logs(stdout=True, stderr=True).decode(errors="replace")
     return RunResult(exit_code, output, time.perf_counter() - start, shown_command(image, command, entrypoint, options))
+
+
+SMOKE_TIMEOUT_S = 300
+
+
+@dataclass(frozen=True)
+class Smoke:
+    """The verdict on the user's smoke command: it passes when it exits 0 and, given ``expect``,
+    its output holds that text."""
+
+    command: list[str]
+    ok: bool
+    exit_code: int | None
+    output: str
+    seconds: float
+    shown: str  # the `docker run` line, entrypoint override included
+
+
+def smoke(image: str, command: str | list[str], expect: str | None = None, options: RunOptions | None = None,
+          timeout_s: float = SMOKE_TIMEOUT_S, cli=None, **kwargs) -> Smoke:
+    """Run the user's smoke command (a shell-quoted string or an argv) and judge it.
+
+    The one judgement the report, ``optimize`` and the platform builds share, so they cannot
+    disagree about one command. Run as every command of ours is: the ENTRYPOINT reset.
+    """
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    result = run(image, argv, timeout_s=timeout_s, cli=cli, options=options, **kwargs)
+    return Smoke(argv, result.ok and (expect is None or expect in result.output), result.exit_code, result.output,
+                 result.seconds, result.shown)
+
+
+UID_PROBE = ["cat", "/proc/self/status"]
+
+
+def uid_of_a_command(image: str, options: RunOptions | None = None, cli=None) -> tuple[int | None, RunResult]:
+    """The uid a one-off command runs as under the image's USER (``cat /proc/self/status``, the
+    ENTRYPOINT reset), and the run that says so; None when ``cat`` cannot run there.
+
+    The fallback when the image's own command exits before pid 1 can be asked (``actual_uid``).
+    """
+    result = run(image, UID_PROBE, timeout_s=60, cli=cli, options=options)
+    return (parse_proc_status_uid(result.output) if result.ok else None), result
 
 
 def health(container) -> str | None:

@@ -96,6 +96,30 @@ def exists(tag: str, cli=None) -> bool:
     return True
 
 
+def image_id(ref: str, cli=None) -> str | None:
+    """The id of the image ``ref`` names on the engine, None when the engine has none."""
+    try:
+        return _get(cli or connect.client(), ref).id
+    except ImageNotFound:
+        return None
+
+
+def remove_tag(tag: str, cli=None) -> None:
+    """Untag ``tag``, removing the image when nothing else holds it. Best effort, for a clean-up:
+    a tag already gone or an engine that went away is left to `dockopt clean`."""
+    import docker.errors
+
+    try:
+        (cli or connect.client()).images.remove(tag, noprune=False)
+    except (docker.errors.APIError, OSError):  # OSError: the engine went away (requests' ConnectionError)
+        pass
+
+
+def prune_dangling(label: str, cli=None) -> None:
+    """Remove the untagged images carrying ``label`` (``key=value``): what rebuilds left behind."""
+    (cli or connect.client()).images.prune(filters={"dangling": True, "label": label})
+
+
 def save(tag: str, dest: Path, cli=None) -> Path:
     """Write ``docker save TAG`` to ``dest``, chunk by chunk."""
     import errno

@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from helpers.engine import buildkit, connect, debian_packages
+from helpers.engine import connect, debian_packages, docker_cli
 from helpers.errors import DockoptError
 
 REGISTRY = os.environ.get("DOCKOPT_REGISTRY", "127.0.0.1:5959")
@@ -82,7 +82,7 @@ def pin(tag: str) -> str:
     ensure_registry()
     target = f"{REGISTRY}/{tag}"
     image.tag(target)
-    docker = buildkit.find_client().path
+    docker = docker_cli.find_client().path
     proc = subprocess.run([docker, "push", target], capture_output=True, text=True)
     if proc.returncode != 0:
         raise DockoptError(f"Pushing {tag} to the loopback registry {REGISTRY} failed.", evidence=proc.stderr[-2000:])

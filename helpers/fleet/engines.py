@@ -62,6 +62,10 @@ class Engine:
     def client(self, timeout: int = 30):
         return connect.sdk_client(self.host, timeout=timeout, environ=self.env())
 
+    def unreachable(self, exc: BaseException) -> str:
+        """Why this engine did not answer, in one line (TLS: which check failed, with which certificates)."""
+        return connect.unreachable_reason(exc, self.env())
+
     def answers(self, timeout: int = 10) -> bool:
         try:
             cli = self.client(timeout=timeout)

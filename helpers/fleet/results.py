@@ -8,12 +8,10 @@ is a scenario row. The newest row of each kind for this project is what its page
 
 from __future__ import annotations
 
-import pickle
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.history import store
 from helpers.project import Project
 
 MB = 1_000_000
@@ -72,48 +70,30 @@ class _Named:
     repo = Project.repo
 
 
-def _newest_analysis(conn, kind: str, image_id: str):
-    row = conn.execute("SELECT payload FROM analyses WHERE kind = ? AND image_id = ? ORDER BY created_at DESC, "
-                       "rowid DESC LIMIT 1", (kind, image_id)).fetchone()
-    if not row:
-        return None
-    try:
-        return pickle.loads(row[0])
-    except Exception:  # written by another dockopt version: not ours to read
-        return None
-
-
 def read_numbers(history: Path, name: str, context: Path | str) -> ProjectNumbers:
     """The numbers a report named ``name`` of ``context`` stored in ``history`` (empty when it measured nothing)."""
     numbers = ProjectNumbers()
     if not Path(history).is_file():
         return numbers
-    with closing(sqlite3.connect(f"file:{history}?mode=ro", uri=True, timeout=60)) as conn:
+    with store.ReadOnlyHistory(history) as hist:
         for variant in VARIANTS:
-            row = conn.execute(
-                "SELECT v.variant_id, v.image_id, r.engine_version, r.cpus FROM variants v JOIN runs r USING (run_id) "
-                "WHERE v.image_tag = ? AND v.status = 'ok' AND v.image_id IS NOT NULL "
-                "ORDER BY v.variant_id DESC LIMIT 1", (report_tag(name, context, variant),)).fetchone()
+            row = hist.newest_built_variant(report_tag(name, context, variant))
             if not row:
                 continue
             variant_id, image_id, engine_version, cpus = row
             found = VariantNumbers(variant, image_id, engine_version=engine_version, cpus=cpus)
             for scenario, attr in (("code", "code_rebuild_s"), ("cold", "cold_build_s")):
-                srow = conn.execute(
-                    "SELECT s.median_s, s.reused_from, r.engine_version, r.cpus FROM scenarios s "
-                    "LEFT JOIN scenarios o ON o.scenario_id = s.reused_from "
-                    "LEFT JOIN variants ov ON ov.variant_id = o.variant_id LEFT JOIN runs r ON r.run_id = ov.run_id "
-                    "WHERE s.variant_id = ? AND s.scenario = ? AND s.status = 'ok'", (variant_id, scenario)).fetchone()
+                srow = hist.scenario_timing(variant_id, scenario)
                 if srow:
                     setattr(found, attr, srow[0])
                     if srow[1] is not None:  # reused: the engine of the run that measured it
                         found.reused = True
                         found.engine_version, found.cpus = srow[2] or found.engine_version, srow[3] or found.cpus
-            image = _newest_analysis(conn, "image", image_id)
+            image = hist.newest_analysis("image", image_id)
             if image is not None:
                 found.size_bytes = image.sizes.uncompressed_bytes
                 found.compressed_bytes = image.sizes.compressed_bytes
-            security = _newest_analysis(conn, "security", image_id)
+            security = hist.newest_analysis("security", image_id)
             if security is not None:
                 counts = security.counts()
                 found.high_critical = counts.get("high", 0) + counts.get("critical", 0)

@@ -82,11 +82,13 @@ def render_fleet(config: FleetConfig, engines: list, out: Path, repeats: int | N
             engine.describe()
             usable.append(engine)
         except Exception as exc:  # an engine that does not answer at the start is left out, and said so
-            data["dead_engines"][engine.name] = f"does not answer at {engine.host}: {str(exc).splitlines()[0][:200]}"
+            data["dead_engines"][engine.name] = f"does not answer at {engine.host}: {engine.unreachable(exc)}"
             log(f"fleet: engine {engine.name} left out: {data['dead_engines'][engine.name]}")
     if not usable:
-        raise EngineUnavailable("No engine of the pool answers: " + "; ".join(data["dead_engines"].values()),
-                                hint="start them, fix --engines, or use --lint-only for static analysis alone.")
+        raise EngineUnavailable("No engine of the pool answers: "
+                                + "; ".join(f"engine {name} {why}" for name, why in data["dead_engines"].items()),
+                                hint="start them, fix --engines (and DOCKER_CERT_PATH for tcp:// with TLS), "
+                                "or use --lint-only for static analysis alone.")
     by_name = {e.name: e for e in usable}
     specs = {s.slug: s for s in config.projects}
     log(f"fleet: {len(specs)} projects on {len(usable)} engine(s): " + "; ".join(e.label() for e in usable))

@@ -7,6 +7,7 @@ pool retries the project elsewhere instead of waiting for every notebook to fail
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from helpers.commands import report_cmd
 from helpers.fleet.pool import ENGINE_FAILED, FAILED, OK, Attempt
 
 PING_EVERY_S = 5
@@ -26,11 +28,12 @@ ENGINE_SIGNS = ("EngineUnavailable", "stopped answering", "No Docker engine answ
 
 
 def report_options() -> set[str]:
-    """The options this dockopt's ``report`` command takes (new ones are passed once they exist)."""
-    from helpers.cli import build_parser
+    """The options this dockopt's ``report`` command takes (new ones are passed once they exist).
 
-    parser = build_parser("report")
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    Asked of the report command's own ``register`` (not of ``helpers.cli``, which lists the fleet
+    command too: the fleet would import itself)."""
+    sub = argparse.ArgumentParser(prog="dockopt").add_subparsers()
+    report_cmd.register(sub)
     return {opt for action in sub.choices["report"]._actions for opt in action.option_strings}
 
 

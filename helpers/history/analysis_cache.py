@@ -56,8 +56,7 @@ def cached(history: Path, kind: str, image_id: str, compute, fresh: bool = False
             if found is not None:
                 return found
         elif render_split.active():  # --fresh: what an earlier notebook of this render computed is reused
-            row = hist.conn.execute("SELECT created_at FROM analyses WHERE cache_key = ?", (key,)).fetchone()
-            if row and render_split.this_render(row[0]):
+            if render_split.this_render(hist.analysis_created_at(key)):
                 found = hist.get_analysis(key)
                 if found is not None:
                     return found

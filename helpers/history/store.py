@@ -317,6 +317,17 @@ class History:
             self.conn.row_factory = None
         return dict(row) if row else None
 
+    def scenario_name(self, scenario_id: int) -> str:
+        return self.conn.execute("SELECT scenario FROM scenarios WHERE scenario_id = ?", (scenario_id,)).fetchone()[0]
+
+    def reused_image(self, variant_id: int) -> str | None:
+        """The image a fully reused variant was measured with (no build ran in its run)."""
+        row = self.conn.execute(
+            "SELECT v.image_id FROM scenarios s JOIN scenarios o ON o.scenario_id = s.reused_from "
+            "JOIN variants v ON v.variant_id = o.variant_id WHERE s.variant_id = ? AND v.image_id IS NOT NULL "
+            "ORDER BY o.scenario_id DESC LIMIT 1", (variant_id,)).fetchone()
+        return row[0] if row else None
+
     def get_analysis(self, cache_key: str):
         import pickle
 
@@ -376,6 +387,11 @@ class History:
                                 (kind,)).fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
+    def analysis_created_at(self, cache_key: str) -> str | None:
+        """When the analysis stored under ``cache_key`` was computed (None: never)."""
+        row = self.conn.execute("SELECT created_at FROM analyses WHERE cache_key = ?", (cache_key,)).fetchone()
+        return row[0] if row else None
+
     def put_analysis(self, cache_key: str, kind: str, image_id: str | None, payload, seconds: float) -> None:
         import pickle
 
@@ -385,17 +401,17 @@ class History:
 
     # DataFrames for notebooks -------------------------------------------------------------
 
-    def frame(self, sql: str, params: tuple = ()):
+    def _frame(self, sql: str, params: tuple = ()):
         import pandas as pd
 
         return pd.read_sql_query(sql, self.conn, params=params)
 
     def runs(self):
-        return self.frame("SELECT * FROM runs ORDER BY run_id")
+        return self._frame("SELECT * FROM runs ORDER BY run_id")
 
     def scenarios(self, run_id: int):
         """One row per variant and scenario of one run: median, min, max, repeats, status."""
-        return self.frame(
+        return self._frame(
             "SELECT r.run_id, r.render_id, r.started_at, r.engine_version, r.cpus, r.git_commit, v.variant_id, "
             "v.name AS variant, v.image_id, v.status AS variant_status, s.scenario_id, s.scenario, "
             "s.repeats, s.median_s, s.min_s, s.max_s, s.status, s.error, s.changed_file, s.method, "
@@ -404,18 +420,18 @@ class History:
             "WHERE r.run_id = ? ORDER BY s.scenario_id", (run_id,))
 
     def repeats(self, scenario_id: int):
-        return self.frame("SELECT * FROM scenario_repeats WHERE scenario_id = "
+        return self._frame("SELECT * FROM scenario_repeats WHERE scenario_id = "
                           "(SELECT COALESCE(reused_from, scenario_id) FROM scenarios WHERE scenario_id = ?) "
                           "ORDER BY repeat", (scenario_id,))
 
     def steps(self, scenario_id: int):
         """Per-step records of a scenario (a reused scenario shows the steps it was measured with)."""
-        return self.frame("SELECT * FROM steps WHERE scenario_id = "
+        return self._frame("SELECT * FROM steps WHERE scenario_id = "
                           "(SELECT COALESCE(reused_from, scenario_id) FROM scenarios WHERE scenario_id = ?) "
                           "ORDER BY repeat, vertex", (scenario_id,))
 
     def variants(self, run_id: int):
-        return self.frame("SELECT * FROM variants WHERE run_id = ? ORDER BY variant_id", (run_id,))
+        return self._frame("SELECT * FROM variants WHERE run_id = ? ORDER BY variant_id", (run_id,))
 
     def variant(self, variant_id: int) -> dict | None:
         """One variant row by its id (what a page measured, whatever other runs wrote since)."""
@@ -428,12 +444,21 @@ class History:
 
     def render_runs(self, render_id: str):
         """The runs (one per measured variant) of one report render, in order."""
-        return self.frame("SELECT * FROM runs WHERE render_id = ? ORDER BY run_id", (render_id,))
+        return self._frame("SELECT * FROM runs WHERE render_id = ? ORDER BY run_id", (render_id,))
+
+    def code_rebuilds(self, context: str):
+        """Every measured (not reused) code-change rebuild median of ``context``'s variants, oldest run first:
+        started, variant, value."""
+        return self._frame(
+            "SELECT r.started_at AS started, v.name AS variant, s.median_s AS value FROM scenarios s "
+            "JOIN variants v ON v.variant_id = s.variant_id JOIN runs r ON r.run_id = v.run_id "
+            "WHERE s.scenario = 'code' AND s.status = 'ok' AND s.reused_from IS NULL AND v.context = ? "
+            "ORDER BY r.started_at", (context,))
 
     def metrics(self, variant_id: int | None = None):
         if variant_id is None:
-            return self.frame("SELECT v.name AS variant, m.* FROM metrics m JOIN variants v USING (variant_id)")
-        return self.frame("SELECT * FROM metrics WHERE variant_id = ?", (variant_id,))
+            return self._frame("SELECT v.name AS variant, m.* FROM metrics m JOIN variants v USING (variant_id)")
+        return self._frame("SELECT * FROM metrics WHERE variant_id = ?", (variant_id,))
 
     def latest_run_id(self) -> int | None:
         """The newest run in the file, for a person at a prompt; pages read their render's runs."""
@@ -452,4 +477,85 @@ def schema_version(path: Path | str) -> int | None:
         try:
             return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         except sqlite3.OperationalError:
+            return None
+
+
+# Where a render's time went (helpers.report.render_split) -----------------------------------
+# Written on every timed block of a render, so through a plain connection that neither migrates nor
+# switches the journal mode: cheap, and a failure (``Error``) is the caller's to report, never a
+# broken render.
+
+Error = sqlite3.Error  # what a failed read or write of a history file raises
+
+RENDER_TIME = """CREATE TABLE IF NOT EXISTS render_time (
+    render_id TEXT NOT NULL, category TEXT NOT NULL, what TEXT, seconds REAL NOT NULL, at REAL NOT NULL)"""
+
+
+def record_render_time(path: Path | str, render_id: str, category: str, what: str, seconds: float,
+                       at: float) -> None:
+    with closing(sqlite3.connect(path, timeout=30)) as db, db:
+        db.execute(RENDER_TIME)
+        db.execute("INSERT INTO render_time VALUES (?, ?, ?, ?, ?)", (render_id, category, what, seconds, at))
+
+
+def render_time(path: Path | str, render_id: str) -> list[tuple[str, str | None, float]]:
+    """(category, what, seconds) recorded for one render, in the order they were recorded."""
+    with closing(sqlite3.connect(path, timeout=60)) as db, db:
+        db.execute(RENDER_TIME)
+        return db.execute("SELECT category, what, seconds FROM render_time WHERE render_id = ? ORDER BY at",
+                          (render_id,)).fetchall()
+
+
+def latest_render_id(path: Path | str) -> str | None:
+    """The render that recorded time last."""
+    with closing(sqlite3.connect(path, timeout=60)) as db, db:
+        db.execute(RENDER_TIME)
+        row = db.execute("SELECT render_id FROM render_time ORDER BY at DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+class ReadOnlyHistory:
+    """A history file opened read-only (``mode=ro``), to read what another process (a fleet
+    member's report) measured without creating, migrating or write-locking the file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "ReadOnlyHistory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def newest_built_variant(self, image_tag: str) -> tuple | None:
+        """(variant_id, image_id, engine_version, cpus) of the newest variant that built ``image_tag``."""
+        return self.conn.execute(
+            "SELECT v.variant_id, v.image_id, r.engine_version, r.cpus FROM variants v JOIN runs r USING (run_id) "
+            "WHERE v.image_tag = ? AND v.status = 'ok' AND v.image_id IS NOT NULL "
+            "ORDER BY v.variant_id DESC LIMIT 1", (image_tag,)).fetchone()
+
+    def scenario_timing(self, variant_id: int, scenario: str) -> tuple | None:
+        """(median_s, reused_from, engine_version, cpus) of a variant's successful scenario; the engine
+        and cpus are those of the run that measured it when it was reused (else None)."""
+        return self.conn.execute(
+            "SELECT s.median_s, s.reused_from, r.engine_version, r.cpus FROM scenarios s "
+            "LEFT JOIN scenarios o ON o.scenario_id = s.reused_from "
+            "LEFT JOIN variants ov ON ov.variant_id = o.variant_id LEFT JOIN runs r ON r.run_id = ov.run_id "
+            "WHERE s.variant_id = ? AND s.scenario = ? AND s.status = 'ok'", (variant_id, scenario)).fetchone()
+
+    def newest_analysis(self, kind: str, image_id: str):
+        """The newest analysis of ``kind`` for an image, None when there is none or another dockopt
+        version wrote it (not ours to read)."""
+        import pickle
+
+        row = self.conn.execute("SELECT payload FROM analyses WHERE kind = ? AND image_id = ? "
+                                "ORDER BY created_at DESC, rowid DESC LIMIT 1", (kind, image_id)).fetchone()
+        if not row:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # written by another dockopt version: not ours to read
             return None

@@ -11,7 +11,9 @@ a time, so memory stays flat whatever the image size. Two layouts are understood
 
 History entries are mapped to layers the way the engine does it: every entry without
 ``empty_layer`` made the next layer of ``rootfs.diff_ids``. Nothing here talks to Docker, so
-the security checks and the tests read recorded tarballs with the same code.
+the security checks and the tests read recorded tarballs with the same code. ``SavedImage`` is
+one of the two ``helpers.image.reader.ImageReader``s; the entry model and the tar header parser
+here are shared with the other, ``helpers.image.layer_store``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import posixpath
 import tarfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,19 +244,6 @@ def fast_headers(fh, start: int, end: int) -> Iterator[tuple[_Header, int]]:
     return parse_headers(_FileBlocks(fh, start, end))
 
 
-class _Tee:
-    """A read-only file wrapper that hands every byte read to ``sink`` (e.g. a compressor)."""
-
-    def __init__(self, raw, sink: Callable[[bytes], None]) -> None:
-        self.raw, self.sink = raw, sink
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        if data:
-            self.sink(data)
-        return data
-
-
 def map_history(history: list[dict], diff_ids: list[str]) -> list[HistoryEntry | None]:
     """Which history entry made each layer: non-empty entries, in order, one per diff id.
 
@@ -270,7 +260,7 @@ def map_history(history: list[dict], diff_ids: list[str]) -> list[HistoryEntry |
 
 
 class SavedImage:
-    """A ``docker save`` archive, opened for reading.
+    """A ``docker save`` archive, opened for reading: an ``ImageReader``.
 
     Args:
         path: the tarball (uncompressed outer tar, as ``docker save`` writes it).
@@ -349,31 +339,20 @@ class SavedImage:
         """The layer member as stored in the archive (a seekable window, nothing loaded)."""
         return self._tar.extractfile(self._member(layer.member))
 
-    def entries(
-        self,
-        layer: Layer,
-        want: Callable[[Entry], bool] | None = None,
-        tee: Callable[[bytes], None] | None = None,
-    ) -> Iterator[Entry]:
-        """Every member of one layer, in archive order.
+    def entries(self, layer: Layer, want: Callable[[Entry], bool] | None = None) -> Iterator[Entry]:
+        """Every member of one layer, in archive order; file contents are skipped by seeking.
 
         Args:
             want: called on each regular file; where it returns True the entry carries the file's
                 bytes in ``data`` (read while passing, so no second pass is needed).
-            tee: if given, every byte of the layer as stored is passed to it, in order (used to
-                gzip a layer for its registry size in the same pass). Without it, file contents
-                are skipped by seeking, which is much faster.
         """
-        if tee is None and self._plain(layer):
+        if self._plain(layer):
             try:
                 yield from self._fast_entries(layer, want)
                 return
             except tarfile.HeaderError:
                 pass  # an exotic member: tarfile's parser below knows more (the pass restarts)
-        raw = self.raw_layer(layer)
-        source = _Tee(raw, tee) if tee is not None else raw
-        tar = tarfile.open(fileobj=source, mode="r|*" if tee is not None else "r:*")
-        with tar:
+        with tarfile.open(fileobj=self.raw_layer(layer), mode="r:*") as tar:
             while True:
                 info = tar.next()
                 if info is None:
@@ -384,9 +363,6 @@ class SavedImage:
                     entry = Entry(entry.path, entry.type, entry.size, entry.mode, entry.uid, entry.gid,
                                   data=tar.extractfile(info).read())
                 yield entry
-        if tee is not None:  # the end-of-archive padding too, so the tee sees every byte
-            while source.read(1 << 20):
-                pass
 
     def _plain(self, layer: Layer) -> bool:
         """Whether the layer is an uncompressed tar stored in place (legacy layout, OCI ``.tar``)."""
@@ -426,12 +402,21 @@ class SavedImage:
                     handle = tar.extractfile(info)
                     return handle.read() if limit is None else handle.read(limit)
 
+    def compressed_sizes(self, level: int) -> list[int]:
+        """Each layer as the archive stores it (every byte, end padding included), gzipped at
+        ``level``: what a registry stores for it."""
+        sizes = []
+        for layer in self.layers:
+            raw = self.raw_layer(layer)
+            compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            size = 0
+            while chunk := raw.read(1 << 20):
+                size += len(compressor.compress(chunk))
+            sizes.append(size + len(compressor.flush()))
+        return sizes
+
     def walk(self, want: Callable[[Entry], bool] | None = None) -> Iterator[tuple[Layer, Entry]]:
         """Every entry of every layer, bottom layer first."""
         for layer in self.layers:
             for entry in self.entries(layer, want=want):
                 yield layer, entry
-
-
-def open_image(path: str | Path) -> SavedImage:
-    return SavedImage(path)

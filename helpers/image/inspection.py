@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.image.reader import ImageReader
 from helpers.measure.report import ImageReport
 
 
@@ -31,36 +32,17 @@ def measure_image(tag: str, dockerfile: str | Path | None = None, *, compressed:
             store only), so layers shared between images are compressed once.
     """
     from helpers.engine import images
+    from helpers.image.source import read_image
     from helpers.measure.report import analyse
 
     text = Path(dockerfile).read_text() if dockerfile else None
     inspect = images.inspect_local(tag) or images.inspect(tag)
-    report, why = None, "asked for"
-    if source == "auto":
-        from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable
 
-        try:
-            with LayerStoreImage(inspect) as image:
-                if compressed and history is not None:
-                    from helpers.history.analysis_cache import layer_gzip_sizes
-                    from helpers.measure.replay import GZIP_LEVEL
+    def measure(image: ImageReader) -> ImageReport:
+        return analyse(image, inspect, text, compressed=compressed, target=target)
 
-                    image.known_gzip = layer_gzip_sizes(history, [l.diff_id for l in image.layers], GZIP_LEVEL)
-                report = analyse(image, inspect, text, compressed=compressed, target=target)
-                if compressed and history is not None:
-                    from helpers.history.analysis_cache import remember_layer_gzip_sizes
-
-                    remember_layer_gzip_sizes(history, image.computed_gzip, GZIP_LEVEL)
-            report.source = image.source
-        except LayerStoreUnavailable as exc:
-            why = str(exc)
-    if report is None:
-        from helpers.image.archive import SavedImage
-
-        with images.saved(tag) as path, SavedImage(path) as image:
-            report = analyse(image, inspect, text, compressed=compressed, target=target)
-        report.source = f"docker save ({why})"
-    report.tag = tag
+    report, where = read_image(tag, inspect, measure, source=source, gzip_history=history if compressed else None)
+    report.source, report.tag = where, tag
     return report
 
 
@@ -110,16 +92,14 @@ def runtime_checks(tag: str, smoke: list[str] | None = None, expect: str | None 
     result: dict = {"tag": tag, "configured_user": config.get("User") or "", "healthcheck": bool(plan.healthcheck),
                     "ships": check.as_dict(), "actual_uid": check.uid}
     if check.uid is None:  # exited before it could be asked: the uid its USER gives a one-off command
-        probe = containers.run(tag, ["cat", "/proc/self/status"], options=options)
-        result["actual_uid"] = containers.parse_proc_status_uid(probe.output)
+        result["actual_uid"], _ = containers.uid_of_a_command(tag, options)
     result["health"] = health_state(plan, check)
     result["health_seconds"] = check.seconds
     if not check.ok:
         result["container_log_tail"] = check.log_tail
     if smoke:
-        run = containers.run(tag, smoke, options=options)
-        result["smoke"] = {"command": smoke, "shown": run.shown, "exit_code": run.exit_code,
-                           "ok": run.ok and (expect is None or expect in run.output),
+        run = containers.smoke(tag, smoke, expect, options)
+        result["smoke"] = {"command": run.command, "shown": run.shown, "exit_code": run.exit_code, "ok": run.ok,
                            "output_tail": run.output[-500:]}
     return result
 

@@ -11,8 +11,10 @@ compressed JSON instead of the whole image.
 
 It needs what only a local engine gives: the overlay2 storage driver and its data root
 readable by this process (usually root). ``LayerStoreUnavailable`` says which condition
-failed, so the caller can fall back to ``docker save`` and say why. Nothing here talks to the
-engine's API: the caller passes the ``docker image inspect`` dict.
+failed, so the caller (``helpers.image.source.read_image``) can fall back to ``docker save`` and
+say why. Nothing here talks to the engine's API: the caller passes the ``docker image inspect``
+dict. ``LayerStoreImage`` is the other ``helpers.image.reader.ImageReader``, beside
+``archive.SavedImage``, whose entry model and tar header parser it shares.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ def tar_stream(record_path: str | Path, directory: str | Path) -> Iterator[bytes
     The engine's own export (tar-split's ``asm.NewOutputTarStream``) replays the record: raw
     segments (headers, padding, end blocks) as stored, and for each file entry with contents,
     exactly ``size`` bytes read from the overlay2 ``diff`` directory. This does the same, so
-    the stream's sha256 is the layer's diff id (``LayerStoreImage.verify`` checks it).
+    the stream's sha256 is the layer's diff id (``stream_facts(..., digest=True)`` gives it, and
+    tests/integration/test_layerstore_engine.py compares it with the exported tar's).
     """
     directory = str(directory)
     with gzip.open(record_path, "rb") as fh:
@@ -183,7 +186,7 @@ def tar_split_entries(record_path: str | Path) -> Iterator[tuple[Entry, str]]:
 
 
 class LayerStoreImage:
-    """An image in a local overlay2 engine, with the ``SavedImage`` interface ``analyse`` reads.
+    """An image in a local overlay2 engine, opened for reading: an ``ImageReader``.
 
     Args:
         inspect: the engine's ``docker image inspect`` of the image.
@@ -258,19 +261,9 @@ class LayerStoreImage:
     def close(self) -> None:
         pass  # nothing held open between calls
 
-    def entries(
-        self,
-        layer: Layer,
-        want: Callable[[Entry], bool] | None = None,
-        tee: Callable[[bytes], None] | None = None,
-    ) -> Iterator[Entry]:
-        """Every member of one layer, in the order its tar holds them (see ``SavedImage.entries``).
-
-        ``tee`` is not offered: the compressed size comes from ``compressed_sizes``, which rebuilds
-        each layer's tar and compresses the layers in parallel.
-        """
-        if tee is not None:
-            raise LayerStoreUnavailable("tee is not offered here: use compressed_sizes")
+    def entries(self, layer: Layer, want: Callable[[Entry], bool] | None = None) -> Iterator[Entry]:
+        """Every member of one layer, in the order its tar holds them (see ``SavedImage.entries``):
+        headers from the tar-split record, wanted contents from the layer's ``diff`` directory."""
         directory = self._dirs[layer.index]
         try:
             for entry, _ in tar_split_entries(self._records[layer.index]):
@@ -303,14 +296,16 @@ class LayerStoreImage:
             return list(pool.map(one, layers))
 
     def compressed_sizes(self, level: int) -> list[int]:
-        """Each layer tar gzipped at ``level``: what a registry stores for it. Layers in
-        ``known_gzip`` are not read again; the others are added to ``computed_gzip``."""
+        """Each layer tar gzipped at ``level``: what a registry stores for it. The tars are
+        rebuilt and compressed in parallel; layers in ``known_gzip`` are not read again, the
+        others are added to ``computed_gzip``."""
         todo = [layer for layer in self.layers if layer.diff_id not in self.known_gzip]
         for layer, facts in zip(todo, self.stream_facts(level, layers=todo)):
             self.computed_gzip[layer.diff_id] = facts["gzip_bytes"]
         return [self.known_gzip.get(layer.diff_id, self.computed_gzip.get(layer.diff_id)) for layer in self.layers]
 
     def walk(self, want: Callable[[Entry], bool] | None = None) -> Iterator[tuple[Layer, Entry]]:
+        """Every entry of every layer, bottom layer first."""
         for layer in self.layers:
             for entry in self.entries(layer, want=want):
                 yield layer, entry

@@ -3,7 +3,7 @@
 Nothing here talks to Docker, so every function is tested from recorded fixtures:
 
 * ``replay``: apply layers in order; the final filesystem, hidden bytes, per-layer sizes, gzip sizes;
-* ``attribution``: which Dockerfile line made each history entry (and layer);
+* which Dockerfile line made each layer is :mod:`helpers.dockerfile.history_match`'s answer;
 * ``waste``: reclaimable bytes by category, with paths;
 * ``build_tools`` and ``dpkg``: compilers, headers and build-only packages left in the image;
 * ``unwanted``: .git, .env, private keys, model weights, tests and docs folders;

@@ -1,9 +1,13 @@
 """Build tools left in an image's final filesystem: compilers, make/cmake, linkers, headers.
 
-Three kinds of evidence, since any one can be missing: executables by name on the usual
-bin paths (symlinks followed, so a dangling ``cc`` does not count), headers under
-``/usr/include``, and installed packages that exist only to build things (``-dev``,
-compilers, binutils) per the image's dpkg database.
+Three kinds of evidence, since any one can be missing: executables by name on the paths a
+shell or a virtualenv searches (symlinks followed, so a dangling ``cc`` does not count),
+headers under ``/usr/include``, and installed packages that exist only to build things
+(``-dev``, compilers, binutils) per the image's dpkg database.
+
+Which executables are build tools, and where, is said once here (``BUILD_TOOLS``,
+``tool_kind``, ``on_bin_path``): the security check SEC005 reads the same knowledge, so the
+layer table and a security finding cannot disagree about a file.
 """
 
 from __future__ import annotations
@@ -16,12 +20,36 @@ from helpers.image.archive import FILE, HARDLINK, SYMLINK
 from helpers.measure import dpkg
 from helpers.measure.replay import Placed
 
-BIN_DIRS = ("/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/sbin")
-_IN_BIN_DIR = tuple(d + "/" for d in BIN_DIRS)  # a cheap test before posixpath.split
+# Executables that build software, by kind. A name may carry a target triplet prefix
+# (x86_64-linux-gnu-gcc) and a version suffix (gcc-12, cmake-3.25).
+BUILD_TOOLS = {
+    "compiler": ("gcc", "g++", "cc", "c++", "cpp", "gfortran", "clang", "clang++", "rustc"),
+    "build system": ("make", "gmake", "cmake", "ninja", "meson", "scons", "autoconf", "automake", "libtool",
+                     "pkg-config", "pkgconf", "cargo"),
+    "linker": ("ld", "ld.bfd", "ld.gold", "as"),
+}
+_KIND = {name: kind for kind, names in BUILD_TOOLS.items() for name in names}
 TOOL = re.compile(
     r"^(?:[a-z0-9_]+-linux-gnu[a-z]*-)?"  # target triplet prefix (x86_64-linux-gnu-gcc-12)
-    r"(gcc|g\+\+|cc|c\+\+|cpp|gfortran|clang|clang\+\+|cmake|make|gmake|ninja|ld|ld\.bfd|ld\.gold|as|"
-    r"autoconf|automake|libtool|pkg-config|pkgconf|rustc|cargo)(?:-\d+(?:\.\d+)*)?$")
+    r"(" + "|".join(re.escape(n) for n in sorted(_KIND, key=len, reverse=True)) + r")(?:-\d+(?:\.\d+)*)?$")
+# Where an executable is found by name: the system's bin paths, an /opt prefix's, a virtualenv's
+# (pip installs cmake and ninja there; a COPY may put a compiler anywhere on PATH).
+BIN_DIRS = ("/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/sbin")
+_OTHER_BIN_DIR = re.compile(r"^/opt/[^/]+/bin$|/venv/bin$|/\.venv/bin$")
+
+
+def tool_kind(name: str) -> str | None:
+    """``compiler``, ``build system`` or ``linker`` for a build tool's executable name, else None."""
+    match = TOOL.match(name)
+    return _KIND[match.group(1)] if match else None
+
+
+def on_bin_path(directory: str) -> bool:
+    """Whether an executable in ``directory`` is run by name (a bin directory of the system, of
+    an /opt prefix or of a virtualenv)."""
+    return directory in BIN_DIRS or (directory.endswith("/bin") and bool(_OTHER_BIN_DIR.search(directory)))
+
+
 HEADER_DIRS = ("/usr/include/", "/usr/local/include/")
 TOOL_PACKAGE = re.compile(
     r"^(build-essential|make|cmake|cmake-data|ninja-build|autoconf|automake|libtool|pkgconf|pkg-config|"
@@ -71,10 +99,10 @@ def _via_parent_link(final: dict[str, Placed], path: str) -> Placed | None:
 def tool_binaries(final: dict[str, Placed]) -> list[str]:
     found = []
     for path, placed in final.items():
-        if not path.startswith(_IN_BIN_DIR):
+        if placed.entry.type not in (FILE, SYMLINK, HARDLINK):
             continue
-        directory, name = posixpath.split(path)
-        if directory in BIN_DIRS and TOOL.match(name) and placed.entry.type in (FILE, SYMLINK, HARDLINK):
+        directory, _, name = path.rpartition("/")
+        if on_bin_path(directory) and TOOL.match(name):
             target = resolve(final, path)
             if target is not None and target.entry.type in (FILE, HARDLINK):
                 found.append(path)
@@ -108,9 +136,7 @@ def is_build_tool_path(path: str, owners: dict[str, str] | None, tool_package_na
         return True
     if owners is not None and owners.get(path) in tool_package_names:
         return True
-    if not path.startswith(_IN_BIN_DIR):
-        return False
-    directory, name = posixpath.split(path)
-    return directory in BIN_DIRS and bool(TOOL.match(name))
+    directory, _, name = path.rpartition("/")
+    return on_bin_path(directory) and bool(TOOL.match(name))
 
 

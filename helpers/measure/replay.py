@@ -15,13 +15,11 @@ instead, which also counts each symlink's target length: ``symlink_bytes`` keeps
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from helpers.image.archive import DIR, FILE, OPAQUE, SYMLINK, WHITEOUT, Entry, Layer, SavedImage
-
-GZIP_LEVEL = 6  # gzip's and Go's compress/gzip default, which `docker push` uses for layer blobs
+from helpers.image.archive import DIR, FILE, OPAQUE, SYMLINK, WHITEOUT, Entry, Layer
+from helpers.image.reader import GZIP_LEVEL, ImageReader
 
 DELETED, OVERWRITTEN = "deleted later", "overwritten later"
 
@@ -123,21 +121,7 @@ class _Tree:
         return placed
 
 
-def _gzip_counter() -> tuple[Callable[[bytes], None], Callable[[], int]]:
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    total = [0]
-
-    def feed(data: bytes) -> None:
-        total[0] += len(compressor.compress(data))
-
-    def finish() -> int:
-        total[0] += len(compressor.flush())
-        return total[0]
-
-    return feed, finish
-
-
-def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip: bool = False) -> Replay:
+def replay(image: ImageReader, want: Callable[[Entry], bool] | None = None, gzip: bool = False) -> Replay:
     """Apply every layer in order and account for every byte.
 
     Args:
@@ -145,6 +129,8 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
             version ends up in ``captured``, hidden versions in ``captured_hidden``.
         gzip: also compress each layer tar at GZIP_LEVEL to learn its registry size; this reads
             every byte (a few seconds per 100 MB) where the default pass only reads headers.
+            The reader compresses its own layers (the layer store rebuilds their tars and
+            compresses them in parallel; an archive compresses each layer as it stores it).
     """
     tree = _Tree()
     hidden: list[Hidden] = []
@@ -168,13 +154,10 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
         if include_self:
             hide(path, by, DELETED)
 
-    # An image that can rebuild its layer tars (the engine's layer store) compresses them all at
-    # once, in parallel; an exported archive is compressed while it is read.
-    sizes = image.compressed_sizes(GZIP_LEVEL) if gzip and hasattr(image, "compressed_sizes") else None
+    sizes = image.compressed_sizes(GZIP_LEVEL) if gzip else None
     for layer in image.layers:
         fact = LayerFacts(layer)
-        feed, finish = _gzip_counter() if gzip and sizes is None else (None, None)
-        for entry in image.entries(layer, want=want, tee=feed):
+        for entry in image.entries(layer, want=want):
             path, i = entry.path, layer.index
             if entry.type == WHITEOUT:
                 fact.whiteouts += 1
@@ -202,7 +185,5 @@ def replay(image: SavedImage, want: Callable[[Entry], bool] | None = None, gzip:
             tree.put(path, Placed(i, kept), entry.data)  # the tree keeps no contents in its entries
         if sizes is not None:
             fact.gzip_bytes = sizes[layer.index]
-        elif gzip:
-            fact.gzip_bytes = finish()
         facts.append(fact)
     return Replay(facts, tree.placed, hidden, tree.captured, captured_hidden)

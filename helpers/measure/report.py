@@ -1,4 +1,4 @@
-"""An image's static measurements in one object, built from a saved tarball (no engine needed).
+"""An image's static measurements in one object, built from its layers (no engine API needed).
 
 ``analyse`` makes one pass over the layers (two reads of nothing: contents are skipped by
 seeking unless a compressed size is asked for) and derives everything else from the replayed
@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from helpers.image.archive import Entry, SavedImage
-from helpers.measure import attribution, build_tools, dpkg, unwanted, waste
+from helpers.dockerfile import history_match
+from helpers.image.archive import Entry
+from helpers.image.reader import ImageReader
+from helpers.measure import build_tools, dpkg, unwanted, waste
 from helpers.measure.replay import GZIP_LEVEL, Replay, replay
 
 PASSWD = "/etc/passwd"
@@ -84,12 +86,13 @@ class ImageReport:
     @property
     def base_image_bytes(self) -> int:
         """The part of the reclaimable bytes stored in the base image's layers (not this Dockerfile's)."""
-        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE)
+        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == history_match.BASE)
 
     @property
     def hidden_in_base_image_bytes(self) -> int:
         """Hidden bytes stored in the base image's layers: a rebuild of this Dockerfile cannot reclaim them."""
-        return sum(r["bytes"] for r in self.waste_rows if r["stage"] == attribution.BASE and r["kind"] == waste.HIDDEN)
+        return sum(r["bytes"] for r in self.waste_rows
+                   if r["stage"] == history_match.BASE and r["kind"] == waste.HIDDEN)
 
     @property
     def hidden_bytes(self) -> int:
@@ -138,7 +141,7 @@ WASTE_COLUMNS = ["path", "bytes", "category", "kind", "layer", "by_layer", "line
 UNWANTED_COLUMNS = ["path", "kind", "bytes", "files", "visible", "layer", "line"]
 
 
-def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> list[dict]:
+def layer_table(result: Replay, attributions: list[history_match.Attribution]) -> list[dict]:
     rows = []
     for fact in result.layers:
         maker = fact.layer.history
@@ -148,7 +151,7 @@ def layer_table(result: Replay, attributions: list[attribution.Attribution]) -> 
             "symlink_bytes": fact.symlink_bytes, "files": fact.files, "whiteouts": fact.whiteouts,
             "created_by": maker.created_by if maker else "", "comment": maker.comment if maker else "",
             "keyword": who.keyword if who else "", "line": who.line if who else None,
-            "stage": who.stage if who else attribution.BASE, "instruction": who.instruction if who else "",
+            "stage": who.stage if who else history_match.BASE, "instruction": who.instruction if who else "",
             "diff_id": fact.layer.diff_id,
         })
     return rows
@@ -179,14 +182,14 @@ def unwanted_table(found: list[unwanted.Unwanted], layers: list[dict]) -> list[d
 
 
 def analyse(
-    image: SavedImage,
+    image: ImageReader,
     inspect: dict | None = None,
     dockerfile_text: str | None = None,
     compressed: bool = True,
     target: str | None = None,
     weight_threshold: int = unwanted.WEIGHT_THRESHOLD,
 ) -> ImageReport:
-    """Measure a saved image.
+    """Measure an opened image, whichever reader opened it.
 
     Args:
         inspect: the engine's ``docker image inspect`` of it; its Size is the uncompressed size
@@ -196,7 +199,7 @@ def analyse(
         target: the build target, if not the last stage.
     """
     result = replay(image, want=want, gzip=compressed)
-    attributions = attribution.attribute([h.created_by for h in image.history], dockerfile_text, target)
+    attributions = history_match.attribute([h.created_by for h in image.history], dockerfile_text, target)
     layers = layer_table(result, attributions)
 
     status = result.captured.get(dpkg.STATUS)

@@ -3,7 +3,8 @@
 Like dive's CI rules, a budget has a key, a limit and ``evaluate()``; its message gives the
 measured value, the comparison and the limit, so a failure explains itself. The notebooks'
 closing cells print these lines (nbval compares them, the value masked by the sanitize file)
-and ``dockopt check`` exits non-zero when one fails.
+and the stakeholder page reads them back (``parse_report``) into its table of checks. No
+command exits non-zero on a broken budget yet: the page and its verdict line say it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
-
-import pandas as pd
 
 COMPARATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq, "<": operator.lt, ">": operator.gt}
 
@@ -76,11 +75,6 @@ def report(results: list[BudgetResult]) -> str:
     lines.append(f"budgets: {len(results) - len(failed)} of {len(results)} hold" + (
         f"; broken: {', '.join(r.budget.key for r in failed)}" if failed else ""))
     return "\n".join(lines)
-
-
-def frame(results: list[BudgetResult]) -> pd.DataFrame:
-    return pd.DataFrame([{"budget": r.budget.key, "state": r.state, "value": r.value, "op": r.budget.op,
-                          "limit": r.budget.limit, "what": r.budget.description} for r in results])
 
 
 LINE = re.compile(r"^(?P<state>PASS|FAIL|SKIP)  (?P<key>\w+): (?P<value>.*?) (?P<op><=|>=|==|<|>) "

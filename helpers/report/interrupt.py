@@ -10,7 +10,7 @@ by the code that started them, and the scenarios already measured stay in the hi
 further cell starts. The kernel's own stdout and stderr (its warnings, a traceback of its
 own) go to a log file in the report folder, not to the terminal. A kernel that has not stopped after ``GRACE_S`` is killed; a second
 Ctrl-C stops at once. Whatever the kernel could not remove is removed by its render label
-(``org.dockopt.render``) afterwards.
+(``org.dockopt.render``) afterwards (``helpers.engine.cleanup.remove_render_containers``).
 """
 
 from __future__ import annotations
@@ -130,24 +130,3 @@ def forwarded(kernel_log: Path | None = None):
 def engine_kwargs(stop: Stop) -> dict:
     """What papermill passes on to nbclient so the render's kernels can be stopped."""
     return {"kernel_manager_class": RenderKernelManager, "on_cell_start": stop.before_cell}
-
-
-def remove_containers(run_id: str) -> list[str]:
-    """Remove the containers labelled with this render's run id (what the kernel could not)."""
-    import docker.errors
-
-    from helpers.engine import connect
-    from helpers.engine.labels import RENDER_LABEL
-
-    removed = []
-    try:
-        cli = connect.client(timeout=30)
-        for container in cli.containers.list(all=True, filters={"label": f"{RENDER_LABEL}={run_id}"}):
-            try:
-                container.remove(force=True)
-                removed.append(container.name)
-            except docker.errors.NotFound:
-                pass
-    except Exception:  # the engine being gone is not a reason to hide the interrupt
-        pass
-    return removed

@@ -6,7 +6,13 @@ which the summary notebook compares separately.
 
 from __future__ import annotations
 
+from helpers.lint.rules import base_not_digest_pinned, no_cache_mount, unpinned_manifest, unpinned_pip_install
 from helpers.report.budgets import Budget, evaluate_all, report
+
+# the findings a budget counts, named by the rule that makes them (its module's CODE)
+UNPINNED = (unpinned_pip_install.CODE, unpinned_manifest.CODE)
+NO_CACHE_MOUNT = no_cache_mount.CODE
+BASE_NOT_PINNED = base_not_digest_pinned.CODE
 
 DEPENDENCY_INSTALL = ("pip install", "pip3 install", "poetry install", "uv sync", "uv pip install")
 
@@ -28,8 +34,8 @@ PHASE2 = [
     Budget("phase2_starts", "==", True, "the phase-2 image starts as it ships, as its new user"),
     Budget("phase2_uid", ">", 0, "the running container's uid is not root"),
     Budget("phase2_healthy", "==", True, "a started container reaches `healthy`"),
-    Budget("phase2_unpinned_findings", "==", 0, "no unpinned-dependency findings (DO604, DO605)"),
-    Budget("phase2_cache_mount_findings", "==", 0, "every package-manager step keeps its cache in a BuildKit cache mount (DO401)"),
+    Budget("phase2_unpinned_findings", "==", 0, f"no unpinned-dependency findings ({', '.join(UNPINNED)})"),
+    Budget("phase2_cache_mount_findings", "==", 0, f"every package-manager step keeps its cache in a BuildKit cache mount ({NO_CACHE_MOUNT})"),
     Budget("phase2_deps_change_reinstalls", "==", True, "the dependency-change rebuild re-ran the install (it measured what it claims)"),
 ]
 PHASE3 = [
@@ -115,14 +121,14 @@ def phase1(measured, contexts) -> str:
 
 def phase2(measured, lint_phase2) -> str:
     run = measured.runtime.get("phase2") or {}
-    unpinned = [f for f in lint_phase2.findings if f.code in ("DO604", "DO605")]
+    unpinned = [f for f in lint_phase2.findings if f.code in UNPINNED]
     return check(PHASE2, {
         "phase2_builds": "phase2" in measured.images,
         "phase2_starts": _starts(measured, "phase2"),
         "phase2_uid": run.get("actual_uid"),
         "phase2_healthy": (run.get("health") == "healthy") if run else None,
         "phase2_unpinned_findings": len(unpinned),
-        "phase2_cache_mount_findings": len([f for f in lint_phase2.findings if f.code == "DO401"]),
+        "phase2_cache_mount_findings": len([f for f in lint_phase2.findings if f.code == NO_CACHE_MOUNT]),
         "phase2_deps_change_reinstalls": reinstalls(measured, "phase2", "deps"),
     })
 
@@ -131,7 +137,7 @@ def phase3(measured, lint_phase3) -> str:
     return check(PHASE3, {
         "phase3_builds": "phase3" in measured.images,
         "phase3_starts": _starts(measured, "phase3"),
-        "phase3_digest_pinned": not any(f.code == "DO302" for f in lint_phase3.findings),
+        "phase3_digest_pinned": not any(f.code == BASE_NOT_PINNED for f in lint_phase3.findings),
         "phase3_size_ratio": _ratio(_size(measured, "phase3"), _size(measured, "original")),
         "phase3_build_tools": _tools(measured, "phase3"),
         "phase3_uid": _uid(measured, "phase3"),

@@ -14,12 +14,13 @@ Outside a render (a notebook opened in JupyterLab, a test) nothing is recorded.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+
+from helpers.history import store
 
 ENV_ID = "DOCKOPT_RENDER_ID"
 ENV_HISTORY = "DOCKOPT_RENDER_HISTORY"
@@ -34,9 +35,6 @@ RENDERING = "rendering"  # nbconvert HTML and the index page
 NOTEBOOK = "notebook"  # one notebook's papermill run, wall time (holds the categories above)
 REST = "kernels and cells"  # notebook wall time not inside any block above
 WORK = (BUILDS, RUNTIME)  # what the issue counts as work; everything else is overhead
-
-SCHEMA = """CREATE TABLE IF NOT EXISTS render_time (
-    render_id TEXT NOT NULL, category TEXT NOT NULL, what TEXT, seconds REAL NOT NULL, at REAL NOT NULL)"""
 
 _local = threading.local()
 
@@ -78,12 +76,8 @@ def record(category: str, seconds: float, what: str = "") -> None:
     render_id, history = current
     Path(history).parent.mkdir(parents=True, exist_ok=True)
     try:
-        with sqlite3.connect(history, timeout=30) as db:
-            db.execute(SCHEMA)
-            db.execute("INSERT INTO render_time VALUES (?, ?, ?, ?, ?)",
-                       (render_id, category, what, seconds, time.time()))
-        db.close()
-    except sqlite3.Error as exc:  # bookkeeping never breaks a render; the split then says less, and why
+        store.record_render_time(history, render_id, category, what, seconds, time.time())
+    except store.Error as exc:  # bookkeeping never breaks a render; the split then says less, and why
         import sys
 
         print(f"dockopt: {seconds:.1f} s of {category} not recorded in {history}: {exc}", file=sys.stderr)
@@ -124,23 +118,14 @@ def rows(history: str | Path, render_id: str) -> list[tuple[str, str, float]]:
     """(category, what, seconds) recorded for one render."""
     if not Path(history).is_file():
         return []
-    with sqlite3.connect(history, timeout=60) as db:
-        db.execute(SCHEMA)
-        found = db.execute("SELECT category, what, seconds FROM render_time WHERE render_id = ? ORDER BY at",
-                           (render_id,)).fetchall()
-    db.close()
-    return [(c, w or "", float(s)) for c, w, s in found]
+    return [(c, w or "", float(s)) for c, w, s in store.render_time(history, render_id)]
 
 
 def latest(history: str | Path) -> str | None:
     """The id of the last render recorded in ``history``."""
     if not Path(history).is_file():
         return None
-    with sqlite3.connect(history, timeout=60) as db:
-        db.execute(SCHEMA)
-        row = db.execute("SELECT render_id FROM render_time ORDER BY at DESC LIMIT 1").fetchone()
-    db.close()
-    return row[0] if row else None
+    return store.latest_render_id(history)
 
 
 def split(records: list[tuple[str, str, float]], total: float) -> dict[str, float]:

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.engine import cleanup
 from helpers.errors import DockoptError
 from helpers.report import bundle, execute, index_page, interrupt, page, render
 from helpers.report.notebooks import PHASES, select
@@ -129,7 +130,7 @@ def _render(params: ReportParams, out_dir: Path, phases, progress: bool, log, hi
             log(f"      {phase.stem}: {state} in {item.seconds:.0f} s")
             executed.append(item)
     if stop.requested:
-        removed = interrupt.remove_containers(params.run_id)
+        removed = cleanup.remove_render_containers(params.run_id)
         raise RenderInterrupted(
             f"interrupted ({stop.signal_name}) after {time.perf_counter() - start:.0f} s: run {params.run_id} stopped, "
             f"its measurements kept in {params.history or 'the history file'}"
@@ -160,15 +161,13 @@ def navigation(current: str) -> str:
 
 
 def engine_description() -> tuple[str, int]:
-    import docker
-
     from helpers.engine import connect
 
     try:
-        info = connect.describe(connect.client())
+        info = connect.describe()
         return (f"Docker {info.engine_version} (API {info.api_version}, {info.storage_driver}, {info.os_arch})",
                 info.cpus)
-    except (DockoptError, OSError, docker.errors.DockerException) as exc:  # the footer says it was not described
+    except (DockoptError, OSError) as exc:  # the footer says it was not described
         return f"not described ({exc})", 0
 
 

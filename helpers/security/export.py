@@ -89,6 +89,6 @@ def sarif_run(report, rules, dockerfile_uri: str | None = None) -> dict:
 
 
 def to_sarif(report, dockerfile_uri: str | None = None) -> dict:
-    from helpers.security.scan import all_rules
+    from helpers.security.rules import all_rules
 
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run(report, all_rules(), dockerfile_uri)]}

@@ -28,8 +28,7 @@ def measure_uid(tag: str, cli=None) -> tuple[int | None, str]:
         first = f"own command failed to start ({exc.__class__.__name__})"
     else:
         first = "own command exited before it could be inspected"
-    result = containers.run(tag, [], timeout_s=60, cli=cli, entrypoint=["cat", "/proc/self/status"])
-    uid = containers.parse_proc_status_uid(result.output) if result.ok else None
+    uid, _ = containers.uid_of_a_command(tag, cli=cli)
     if uid is not None:
         return uid, f"{first}; `cat /proc/self/status` under the image's USER"
     return None, f"{first}; `cat` is not runnable in the image either"

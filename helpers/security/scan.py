@@ -1,8 +1,9 @@
 """Scan one image: every check, OS package exposure, SBOM, external scanners, score.
 
-``scan_image`` takes an engine image (saved to a temporary tarball, plus a container run for
-the actual uid); ``scan_archive`` takes a ``docker save`` tarball and needs no engine, which is
-how the unit tests run the same code on recorded fixtures.
+``scan_image`` takes an engine image (its layers read from the engine's layer store, or saved
+to a temporary tarball where that cannot be read, plus a container run for the actual uid);
+``scan_archive`` takes a ``docker save`` tarball and needs no engine, which is how the unit tests
+run the same code on recorded fixtures. Both scan an ``ImageReader`` with ``scan_opened``.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.image.archive import SavedImage
+from helpers.image.reader import ImageReader
 from helpers.security import debian_security, dpkg_status, os_fixes, sbom, scanners
 from helpers.security.checks import CHECKS
 from helpers.security.facts import DPKG_STATUS, ImageFacts, gather
-from helpers.security.finding import SEVERITIES, Finding, NotApplicable, Rule
+from helpers.security.finding import SEVERITIES, Finding, NotApplicable
 from helpers.security.score import score
 
 IndexSource = Callable[[str, str], debian_security.SecurityIndex]
-
-
-def all_rules() -> list[Rule]:
-    return [rule for module in [*CHECKS, os_fixes] for rule in module.RULES]
 
 
 @dataclass
@@ -147,8 +145,9 @@ def dockerfile_text(dockerfile: str | Path | None) -> str | None:
     return Path(dockerfile).read_text() if is_file else str(dockerfile)
 
 
-def scan_opened(image, name: str, text: str | None, secrets, build_args, index, runtime, engine_tag, image_id):
-    """``scan_archive``'s work on an opened image: a ``SavedImage`` or the engine's ``LayerStoreImage``."""
+def scan_opened(image: ImageReader, name: str, text: str | None, secrets, build_args, index, runtime, engine_tag,
+                image_id) -> SecurityReport:
+    """The scan of an opened image, whichever reader opened it."""
     uid, note = runtime or (None, "no container was run")
     facts = gather(image, name, dockerfile=text, build_args=dict(build_args or {}),
                    secrets=tuple(s for s in secrets if s), runtime_uid=uid, runtime_note=note)
@@ -178,21 +177,17 @@ def scan_image(
     really runs as. The layers are read from the engine's layer store where it is local (no
     export); otherwise the image is saved to a temporary tarball (deleted after)."""
     from helpers.engine import images
-    from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable
+    from helpers.image.source import read_image
     from helpers.security import runtime as runtime_uid
 
     inspect = images.inspect(tag)
     image_id = inspect["Id"]
     runtime = runtime_uid.measure_uid(tag) if run_container else None
-    try:
-        report = scan_opened(LayerStoreImage(inspect), tag, dockerfile_text(dockerfile), secrets, build_args, index,
-                             runtime, tag, image_id)
-        report.source = LayerStoreImage.source
-        return report
-    except LayerStoreUnavailable as exc:  # not local, not readable, or a layer unreadable: export instead
-        why = str(exc)
-    with images.saved(tag) as tar:
-        report = scan_archive(tar, tag, dockerfile, secrets, build_args, index, runtime, engine_tag=tag,
-                              image_id=image_id)
-    report.source = f"docker save ({why})"
+    text = dockerfile_text(dockerfile)
+
+    def scan(image: ImageReader) -> SecurityReport:
+        return scan_opened(image, tag, text, secrets, build_args, index, runtime, tag, image_id)
+
+    report, where = read_image(tag, inspect, scan)
+    report.source = where
     return report

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from helpers.paths import ROOT
 from helpers.security.finding import Finding
+from helpers.security.rules import all_rules
 
 DOC = ROOT / "docs" / "SECURITY_SCORE.md"
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (50, "E"), (0, "F"))
@@ -74,8 +75,6 @@ def score(findings: list[Finding]) -> tuple[int, str, list[dict]]:
 
 
 def render_doc() -> str:
-    from helpers.security.scan import all_rules
-
     rules = {rule.id: rule for rule in all_rules()}
     lines = [
         "# Security score: weights",

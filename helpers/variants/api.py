@@ -140,13 +140,16 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
     project = Project(context, dockerfile, healthcheck=healthcheck)
     if not build:
         return generate(project, out_dir)
+    from helpers.builds import workspace
     from helpers.engine import registry_digest
     from helpers.variants import verify
 
+    if rebuild and code_file:  # a file type without comment syntax is refused now, not after every build
+        workspace.change_line(code_file, "", "code")
     tag = f"{tag_prefix}/{slug(context)}"
     options = RunOptions(dict(run_env or {}), list(run_args or []))
     check = Checks(smoke, expect, options, settle_s)
-    with verify.Workspace(context) as ws:
+    with workspace.context_copy(context) as ws:
         ws.place({"Dockerfile.original": dockerfile.read_text()})
         original = build_one(ws, "Dockerfile.original", f"{tag}:original", build_args, check, log)
         if original.image_id:
@@ -170,7 +173,7 @@ def derive_variants(context: str | Path, dockerfile: str | Path, out_dir: str | 
                 if result.image_id:
                     # A fresh edit per variant: phases share builder stages, so one edit for all would let
                     # a later variant reuse what an earlier one's rebuild already built.
-                    ws.change_code(code_file, uuid.uuid4().hex)
+                    ws.change_content(code_file, uuid.uuid4().hex, "code")
                     name = "Dockerfile.original" if result.name == "original" else result.dockerfile.name
                     again = verify.build(ws, name, result.tag, build_args)
                     result.rebuild_seconds = round(again.seconds, 2) if again.ok else None
@@ -219,7 +222,7 @@ def judge(original: VariantResult, result: VariantResult, log) -> None:
 
 
 def build_one(ws, dockerfile_name: str, tag: str, build_args, check: Checks, log) -> VariantResult:
-    from helpers.engine import ships
+    from helpers.engine import containers, ships
     from helpers.variants import verify
 
     result = VariantResult(tag.rsplit(":", 1)[-1], Path(dockerfile_name), "", tag=tag)
@@ -234,10 +237,11 @@ def build_one(ws, dockerfile_name: str, tag: str, build_args, check: Checks, log
     result.ships = ships.check(tag, check.options,  # the tag, so the shown `docker run` reads as the user would type it
                                **({"settle_s": check.settle_s} if check.settle_s is not None else {}))
     if check.smoke:
-        checked = verify.smoke(tag, check.smoke, check.expect, check.options)
-        result.smoke_ok, result.smoke_output, result.smoke_shown = checked.ok, checked.output, checked.shown
+        checked = containers.smoke(tag, check.smoke, check.expect, check.options)
+        result.smoke_ok, result.smoke_shown = checked.ok, checked.shown
+        result.smoke_output = checked.output.strip()[-2000:]
         if not checked.ok:
-            result.error = f"smoke command failed: `{checked.shown}`\n{checked.output[-1500:]}"
+            result.error = f"smoke command failed: `{checked.shown}`\n{result.smoke_output[-1500:]}"
     log(f"{result.name}: built in {built.seconds:.1f}s, {result.size_bytes / 1e6:.0f} MB, {result.layers} layers, "
         f"{result.ships_line()}, smoke {'ok' if result.smoke_ok else 'n/a' if result.smoke_ok is None else 'FAILED'}")
     return result

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import program, simple_commands
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 
 NAME = "apt_hygiene"
@@ -72,15 +73,19 @@ def tidy(step: Step) -> None:
     step.commands = commands
 
 
+def mergeable(step: Step) -> bool:
+    """An apt RUN that can join the one before (one with flags, e.g. mounts, keeps its own)."""
+    return apt_run(step) and followable(step) and not step.flags
+
+
 def rewrite_stage(stage: Stage) -> int:
     merged, i, touched = 0, 0, 0
-    while i < len(stage.steps):
-        step = stage.steps[i]
+    steps = stage.instructions
+    while i < len(steps):
+        step = steps[i]
         if apt_run(step) and followable(step):
-            while i + 1 < len(stage.steps) and (cleanup_run(stage.steps[i + 1]) or
-                                               (apt_run(stage.steps[i + 1]) and followable(stage.steps[i + 1])
-                                                and not stage.steps[i + 1].flags)):
-                step.commands = step.commands + stage.steps.pop(i + 1).commands
+            while i + 1 < len(steps) and (cleanup_run(steps[i + 1]) or mergeable(steps[i + 1])):
+                step.commands = step.commands + steps.pop(i + 1).commands
                 merged += 1
             before = list(step.commands)
             tidy(step)
@@ -90,8 +95,9 @@ def rewrite_stage(stage: Stage) -> int:
 
 
 def apply(doc: Doc, project: Project) -> str:
-    managers = {program(a) for st in doc.stages for s in st.steps if s.cmd == "RUN" for a in simple_commands(s.script)}
-    apt_runs = [s for st in doc.stages for s in st.steps if apt_run(s)]
+    managers = {program(a) for st in doc.stages for s in st.instructions if s.cmd == "RUN"
+                for a in simple_commands(s.script)}
+    apt_runs = [s for st in doc.stages for s in st.instructions if apt_run(s)]
     if not apt_runs:
         other = sorted(managers & OTHER_MANAGERS)
         raise Skip(f"package manager {', '.join(other)}: only apt is rewritten" if other else "no apt steps")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
 from helpers.variants import apt_hygiene
-from helpers.variants.doc import Doc, Stage, Step, env_line
+from helpers.variants.doc import Doc, Step, env_line
 from helpers.variants.transform import Project, Skip
 from helpers.variants.venvs import lineage
 
@@ -55,7 +56,7 @@ def is_uv(argv: list[str]) -> bool:
 def inherited_off(doc: Doc, stage: Stage, tool: str) -> str | None:
     """The stage this one is built FROM that turns ``tool``'s cache off, if any."""
     for parent in lineage(doc, stage)[:-1]:
-        if any(k == ENV_OFF[tool] for s in parent.steps for k, _ in s.env_pairs()):
+        if any(k == ENV_OFF[tool] for s in parent.instructions for k, _ in s.env_pairs()):
             return parent.name
     return None
 
@@ -69,7 +70,7 @@ def mount_stage(doc: Doc, stage: Stage, dropped: list[str], declined: list[str])
         if parent:
             declined.append(f"{tool} in stage {stage.name or doc.stages.index(stage)}: {ENV_OFF[tool]} is set by "
                             f"the stage it is built FROM ({parent}), so a mount there would stay unused")
-    for step in stage.steps:
+    for step in stage.instructions:
         if step.cmd == "USER":
             root = step.value[0].split(":")[0] in ("root", "0")
         if step.cmd != "RUN" or step.commands is None or not root:
@@ -97,16 +98,16 @@ def mount_stage(doc: Doc, stage: Stage, dropped: list[str], declined: list[str])
             done.append("uv")
     for tool in ("pip", "uv"):
         if tool in done:
-            for i, step in enumerate(stage.steps):
+            for i, step in enumerate(stage.instructions):
                 pairs = step.env_pairs()
                 if any(k == ENV_OFF[tool] for k, _ in pairs):
                     dropped.append(ENV_OFF[tool])
                     left = [(k, v) for k, v in pairs if k != ENV_OFF[tool]]
-                    stage.steps[i] = Step.parse(env_line(left)) if left else None
-            stage.steps[:] = [s for s in stage.steps if s is not None]
+                    stage.instructions[i] = Step.parse(env_line(left)) if left else None
+            stage.instructions[:] = [s for s in stage.instructions if s is not None]
     if "uv" in done:
-        first = next(i for i, s in enumerate(stage.steps) if UV_MOUNT in s.flags)
-        stage.steps.insert(first, Step.parse("ENV UV_LINK_MODE=copy"))
+        first = next(i for i, s in enumerate(stage.instructions) if UV_MOUNT in s.flags)
+        stage.instructions.insert(first, Step.parse("ENV UV_LINK_MODE=copy"))
     return done
 
 

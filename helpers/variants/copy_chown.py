@@ -17,8 +17,9 @@ from __future__ import annotations
 import posixpath
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import pip_install, program, recursive_chown, simple_commands
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 from helpers.variants.venvs import lineage
 
@@ -45,7 +46,7 @@ def user_ready(doc: Doc, stage: Stage, owner: str, before: int) -> bool:
     names = {n for n in owner.split(":") if n}
     if all(re.fullmatch(r"\d+", n) or n in BASE_USERS for n in names):
         return True
-    earlier = [s for st in lineage(doc, stage)[:-1] for s in st.steps] + stage.steps[:before]
+    earlier = [s for st in lineage(doc, stage)[:-1] for s in st.instructions] + stage.instructions[:before]
     return any(s.cmd == "RUN" and creates_user(s.script, names) for s in earlier)
 
 
@@ -66,7 +67,7 @@ def harmless(command: str, target: str) -> bool:
 
 def blocked(stage: Stage, target: str, first: int, at: int, chown_index: int) -> str | None:
     """Why converting the COPYs into ``target`` (first fill at ``first``, chown RUN at ``at``) could differ."""
-    for i, step in enumerate(stage.steps[:at + 1]):
+    for i, step in enumerate(stage.instructions[:at + 1]):
         if step.cmd in ("COPY", "ADD"):
             dest = resolve(stage, i, step.dest)
             if under(target, dest) and target != dest:
@@ -88,8 +89,8 @@ def blocked(stage: Stage, target: str, first: int, at: int, chown_index: int) ->
 
 def convert_stage(doc: Doc, stage: Stage) -> list[str]:
     done = []
-    for step in list(stage.steps):
-        if step.cmd != "RUN" or step.commands is None or not any(s is step for s in stage.steps):
+    for step in list(stage.instructions):
+        if step.cmd != "RUN" or step.commands is None or not any(s is step for s in stage.instructions):
             continue  # (a RUN emptied by moving its user creation is gone)
         at = stage.index_of(step)
         for ci, command in enumerate(list(step.commands)):
@@ -101,7 +102,7 @@ def convert_stage(doc: Doc, stage: Stage) -> list[str]:
             kept_recursive, converted = [], []
             for path in paths:
                 target = resolve(stage, at, path)
-                fills = [i for i, s in enumerate(stage.steps[:at]) if s.cmd in ("COPY", "ADD")
+                fills = [i for i, s in enumerate(stage.instructions[:at]) if s.cmd in ("COPY", "ADD")
                          and under(resolve(stage, i, s.dest), target)]
                 if "$" in path or set("*?[") & set(path) or not fills or blocked(stage, target, fills[0], at, ci):
                     kept_recursive.append(path)
@@ -111,12 +112,12 @@ def convert_stage(doc: Doc, stage: Stage) -> list[str]:
                         kept_recursive.append(path)
                         continue
                     at = stage.index_of(step)
-                    fills = [i for i, s in enumerate(stage.steps[:at]) if s.cmd in ("COPY", "ADD")
+                    fills = [i for i, s in enumerate(stage.instructions[:at]) if s.cmd in ("COPY", "ADD")
                              and under(resolve(stage, i, s.dest), target)]
                 for i in fills:
-                    old = stage.steps[i]
+                    old = stage.instructions[i]
                     flags = [f for f in old.flags if not f.startswith("--chown")] + [f"--chown={owner}"]
-                    stage.steps[i] = Step.parse(" ".join([old.cmd, *flags, *old.value]))
+                    stage.instructions[i] = Step.parse(" ".join([old.cmd, *flags, *old.value]))
                 converted.append(path)
                 done.append(f"{target} ({len(fills)} COPY)")
             if not converted:
@@ -133,7 +134,7 @@ def move_user_creation(stage: Stage, owner: str, first: int, at: int) -> bool:
     """Move the commands creating ``owner`` (found between the COPY and the chown) to just before the COPY."""
     names = {n for n in owner.split(":") if n}
     moved = []
-    for step in stage.steps[first:at + 1]:
+    for step in stage.instructions[first:at + 1]:
         if step.cmd != "RUN" or step.commands is None:
             continue
         creating = [c for c in step.commands if len(simple_commands(c)) == 1 and program(simple_commands(c)[0])
@@ -143,8 +144,8 @@ def move_user_creation(stage: Stage, owner: str, first: int, at: int) -> bool:
             step.commands = [c for c in step.commands if c not in creating]
     if not moved:
         return False
-    stage.steps[:] = [s for s in stage.steps if not (s.cmd == "RUN" and s.commands == [])]
-    stage.steps.insert(first, Step.run(moved))
+    stage.instructions[:] = [s for s in stage.instructions if not (s.cmd == "RUN" and s.commands == [])]
+    stage.instructions.insert(first, Step.run(moved))
     return True
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import posixpath
 
 from helpers.builds.context import is_ignored, parse_ignore
+from helpers.dockerfile.model import Stage
 from helpers.lint.knowledge import is_manifest
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Step
 from helpers.variants.python_installs import PKG
 from helpers.variants.transform import Project, Skip
 
@@ -26,7 +27,7 @@ def covers(later: Step, earlier: Step, stage: Stage) -> bool:
     if later.sources not in (["."], ["./"]) or earlier.flags != later.flags:
         return False
     i, j = stage.index_of(earlier), stage.index_of(later)
-    if any(s.cmd not in HARMLESS_BETWEEN for s in stage.steps[i + 1:j]):
+    if any(s.cmd not in HARMLESS_BETWEEN for s in stage.instructions[i + 1:j]):
         return False
     root = posixpath.normpath(posixpath.join(stage.workdir_at(j), later.dest))
     for source in earlier.sources:
@@ -41,10 +42,10 @@ def covers(later: Step, earlier: Step, stage: Stage) -> bool:
 
 def drop_overlaps(stage: Stage) -> int:
     dropped = 0
-    for later in [s for s in stage.steps if s.is_context_copy and s.sources in (["."], ["./"])]:
-        for earlier in [s for s in stage.steps[: stage.index_of(later)] if s.is_context_copy and s is not later]:
+    for later in [s for s in stage.instructions if s.is_context_copy and s.sources in (["."], ["./"])]:
+        for earlier in [s for s in stage.instructions[: stage.index_of(later)] if s.is_context_copy and s is not later]:
             if covers(later, earlier, stage):
-                stage.steps.remove(earlier)
+                stage.instructions.remove(earlier)
                 dropped += 1
     return dropped
 
@@ -53,9 +54,9 @@ def package_dirs(doc: Doc, project: Project) -> list[str]:
     """Context paths the builder installed into /opt/pkg (the import packages, when it copied everything)."""
     builder = doc.stages[0]
     found = []
-    for i, step in enumerate(builder.steps):
+    for i, step in enumerate(builder.instructions):
         if not (step.is_context_copy and len(step.sources) == 1 and not is_manifest(step.sources[0])
-                and any(f"--target {PKG}" in r.script for r in builder.steps[i + 1:] if r.cmd == "RUN")):
+                and any(f"--target {PKG}" in r.script for r in builder.instructions[i + 1:] if r.cmd == "RUN")):
             continue
         source = posixpath.normpath(step.sources[0])
         if source != ".":
@@ -97,10 +98,11 @@ def apply(doc: Doc, project: Project) -> str:
     packages = package_dirs(doc, project) if len(doc.stages) > 1 else []
     if packages:
         final = doc.final
-        whole = [s for s in final.steps if s.is_context_copy and s.sources in (["."], ["./"]) and s.dest in (".", "./")]
+        whole = [s for s in final.instructions
+                 if s.is_context_copy and s.sources in (["."], ["./"]) and s.dest in (".", "./")]
         if whole:
             at = final.index_of(whole[0])
-            final.steps[at:at + 1] = explicit_copies(doc, project, packages, "./")
+            final.instructions[at:at + 1] = explicit_copies(doc, project, packages, "./")
             narrowed = f"runtime copies the app without {', '.join(packages)} and the manifests (the builder installed them)"
     if not dropped and not narrowed:
         raise Skip("no COPY duplicates another")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from helpers.engine.registry_digest import how_to_pin
-from helpers.variants.doc import Doc
+from helpers.variants.doc import Doc, set_from
 from helpers.variants.transform import Project, Skip
 
 NAME = "digest_pin"
@@ -31,11 +31,11 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip("no engine to resolve digests from (--no-build)")
     pinned, unpinned, cache = [], {}, {}
     for stage in doc.stages:
-        base = doc.resolve(stage.base)
+        base = doc.resolve(stage.base_raw)
         if doc.stage_named(base) or base.lower() == "scratch" or "@sha256:" in base:
             continue
         if "$" in base:
-            raise Skip(f"FROM {stage.base}: the base depends on a build arg without a default")
+            raise Skip(f"FROM {stage.base_raw}: the base depends on a build arg without a default")
         if base not in cache:
             try:
                 cache[base] = project.pin(base)
@@ -46,13 +46,13 @@ def apply(doc: Doc, project: Project) -> str:
         if not ref or "@" not in ref:
             unpinned[base] = getattr(resolved, "why_not", "") or str(resolved)
             continue
-        stage.set_from(ref)
+        set_from(stage, ref)
         what = resolved.describe() if hasattr(resolved, "describe") else ""
         pinned.append(f"{base} -> {ref}" + (f", {what}" if what else ""))
     kept = f"kept as written: {'; '.join(unpinned.values())}; {how_to_pin(list(unpinned))}" if unpinned else ""
     if not pinned:
         raise Skip(kept or "every base is already pinned by digest (or is another stage)")
-    used = " ".join(s.render() for st in doc.stages for s in [st.from_step, *st.steps])
+    used = " ".join(s.render() for st in doc.stages for s in [st.from_instruction, *st.instructions])
     doc.preamble = [p for p in doc.preamble if p.cmd != "ARG" or
                     any(re.search(r"\$\{?%s\b" % re.escape(v.partition("=")[0]), used) for v in p.value)]
     return "; ".join([*dict.fromkeys(pinned), *([kept] if kept else [])])

@@ -1,19 +1,23 @@
 """An editable Dockerfile: what transforms rewrite, rendered back to text.
 
-The lint model (:mod:`helpers.dockerfile.model`) is read-only and keyed to line numbers of the
-original file; transforms need to insert, move and rewrite instructions. So a generated
-Dockerfile is held as stages of :class:`Step`, each built from the lint model's parse of
-that instruction, and every new step is parsed the same way (``Step.parse``), which keeps
-flags and values exactly as BuildKit will read them.
+The model's instructions (:mod:`helpers.dockerfile.model`) are read-only and keyed to line
+numbers of the original file; transforms need to insert, move and rewrite them. So a generated
+Dockerfile is held as the model's :class:`~helpers.dockerfile.model.Stage` of :class:`Step`, each
+step built from the model's parse of that instruction, and every new step is parsed the same
+way (``Step.parse``), which keeps flags and values exactly as BuildKit will read them. What
+needs the whole file (ARG values, which stage a FROM names) is the :class:`Doc`'s to answer
+(``Doc.resolve``, ``Doc.stage_named``), since edits move it.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from helpers.dockerfile.model import Instruction, parse_text
+from helpers.dockerfile.arguments import arg_values, substitute
+from helpers.dockerfile.model import Instruction, Stage, parse_text
 
 
 @dataclass
@@ -136,37 +140,20 @@ def split_and_chain(script: str) -> list[str] | None:
     return [p for p in parts if p] or None
 
 
-@dataclass
-class Stage:
-    from_step: Step
-    steps: list[Step] = field(default_factory=list)
+def new_stage(from_step: Step, steps: list[Step] | None = None, index: int = 0) -> Stage[Step]:
+    """An editable stage; its base and parent are left to the Doc (``resolve``, ``stage_named``)."""
+    return Stage(index, from_step, steps if steps is not None else [])
 
-    @property
-    def base(self) -> str:
-        return self.from_step.value[0] if self.from_step.value else ""
 
-    @property
-    def name(self) -> str | None:
-        value = self.from_step.value
-        return value[2] if len(value) >= 3 and value[1].lower() == "as" else None
+def from_step(base: str, name: str | None = None, flags: Sequence[str] = ()) -> Step:
+    """``FROM [flags] base [AS name]`` as a step."""
+    return Step.parse(" ".join(["FROM", *flags, base, *(["AS", name] if name else [])]))
 
-    def set_from(self, base: str, name: str | None = None, flags: list[str] | None = None) -> None:
-        name = name if name is not None else self.name
-        flags = flags if flags is not None else [f for f in self.from_step.flags]
-        head = " ".join(["FROM", *flags, base])
-        self.from_step = Step.parse(head + (f" AS {name}" if name else ""))
 
-    def index_of(self, step: Step) -> int:
-        return next(i for i, s in enumerate(self.steps) if s is step)
-
-    def workdir_at(self, index: int) -> str:
-        """The WORKDIR in force before ``steps[index]`` (absolute paths only; "/" when unset)."""
-        workdir = "/"
-        for step in self.steps[:index]:
-            if step.cmd == "WORKDIR" and step.value:
-                path = step.value[0]
-                workdir = path if path.startswith("/") else workdir.rstrip("/") + "/" + path
-        return workdir
+def set_from(stage: Stage[Step], base: str, name: str | None = None, flags: list[str] | None = None) -> None:
+    """Rewrite a stage's FROM, keeping its name and flags unless given."""
+    name = name if name is not None else stage.name
+    stage.from_instruction = from_step(base, name, flags if flags is not None else stage.from_instruction.flags)
 
 
 @dataclass
@@ -174,7 +161,7 @@ class Doc:
     """A whole generated Dockerfile plus the files that travel with it."""
 
     preamble: list[Step]  # global ARGs before the first FROM
-    stages: list[Stage]
+    stages: list[Stage[Step]]
     header: list[str] = field(default_factory=list)  # comment lines, without "# "
     dockerignore: str | None = None  # text of <Dockerfile>.dockerignore, when one is generated
     files: dict[str, str] = field(default_factory=dict)  # extra context files (constraints.txt)
@@ -184,47 +171,29 @@ class Doc:
     def from_text(cls, text: str) -> "Doc":
         model = parse_text(text)
         preamble = [Step.from_instruction(i) for i in model.instructions if i.stage < 0]
-        stages = []
-        for stage in model.stages:
-            from_ins = next(i for i in model.instructions if i.cmd == "FROM" and i.stage == stage.index)
-            stages.append(Stage(Step.from_instruction(from_ins),
-                                [Step.from_instruction(i) for i in stage.instructions]))
+        stages = [new_stage(Step.from_instruction(s.from_instruction),
+                            [Step.from_instruction(i) for i in s.instructions], s.index) for s in model.stages]
         return cls(preamble, stages)
 
     def copy(self) -> "Doc":
         return copy.deepcopy(self)
 
     @property
-    def final(self) -> Stage:
+    def final(self) -> Stage[Step]:
         return self.stages[-1]
 
-    def stage_named(self, name: str) -> Stage | None:
+    def stage_named(self, name: str) -> Stage[Step] | None:
         return next((s for s in self.stages if (s.name or "").lower() == name.lower()), None)
-
-    def arg_default(self, name: str) -> str | None:
-        for step in self.preamble:
-            for item in step.value:
-                key, eq, val = item.partition("=")
-                if key == name and eq:
-                    return val
-        return None
 
     def resolve(self, text: str) -> str:
         """``text`` with global ARG defaults substituted (what FROM lines mean with no --build-arg)."""
-        from helpers.dockerfile.model import substitute
-
-        args = {}
-        for step in self.preamble:
-            for item in step.value:
-                key, eq, val = item.partition("=")
-                args[key] = val if eq else None
-        return substitute(text, args)
+        return substitute(text, arg_values(item for step in self.preamble if step.cmd == "ARG" for item in step.value))
 
     def render(self) -> str:
         out = [f"# {line}" if line else "#" for line in self.header]
         out += [s.render() for s in self.preamble]
         for stage in self.stages:
             out.append("")
-            out.append(stage.from_step.render())
-            out += [s.render() for s in stage.steps]
+            out.append(stage.from_instruction.render())
+            out += [s.render() for s in stage.instructions]
         return "\n".join(out).lstrip("\n") + "\n"

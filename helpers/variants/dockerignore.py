@@ -54,7 +54,7 @@ def needed(doc: Doc, project: Project) -> list[str]:
     """Context files the build cannot do without: what COPY names explicitly, and manifests it reads."""
     paths = set()
     for stage in doc.stages:
-        for step in stage.steps:
+        for step in stage.instructions:
             if step.is_context_copy:
                 for source in step.sources:
                     source = posixpath.normpath(source.lstrip("./") or ".")

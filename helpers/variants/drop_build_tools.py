@@ -57,12 +57,12 @@ def apply(doc: Doc, project: Project) -> str:
     if len(doc.stages) < 2:
         raise Skip("single stage: the build itself needs its tools (multistage did not apply)")
     final = doc.final
-    if any(installs_python(s) for s in final.steps):
+    if any(installs_python(s) for s in final.instructions):
         raise Skip("the final stage installs Python packages itself, which may need the compilers")
     dropped: list[str] = []
     unknown: list[str] = []
     steps = []
-    for step in final.steps:
+    for step in final.instructions:
         if not apt_hygiene.apt_run(step):
             steps.append(step)
             continue
@@ -76,6 +76,6 @@ def apply(doc: Doc, project: Project) -> str:
             steps.append(Step.run(commands, step.flags))
     if not dropped:
         raise Skip("the runtime stage installs no build tools")
-    final.steps = steps
+    final.instructions = steps
     note = f"; no known runtime library for {', '.join(unknown)} (the smoke test checks)" if unknown else ""
     return f"runtime stage without {', '.join(dict.fromkeys(dropped))}{note}"

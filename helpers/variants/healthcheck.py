@@ -36,7 +36,7 @@ def health_module(project: Project) -> str | None:
 
 
 def exposed_port(doc: Doc) -> str | None:
-    for step in doc.final.steps:
+    for step in doc.final.instructions:
         if step.cmd == "EXPOSE" and step.value:
             return step.value[0].split("/")[0]
     return None
@@ -65,10 +65,10 @@ def choose(doc: Doc, project: Project) -> tuple[list[str], str]:
 
 def apply(doc: Doc, project: Project) -> str:
     final = doc.final
-    if any(s.cmd == "HEALTHCHECK" for s in final.steps):
+    if any(s.cmd == "HEALTHCHECK" for s in final.instructions):
         raise Skip("the image already has a HEALTHCHECK")
     command, why = choose(doc, project)
     step = Step.parse(f"HEALTHCHECK {OPTIONS} CMD {json.dumps(command)}")
-    at = next((i for i, s in enumerate(final.steps) if s.cmd in ("CMD", "ENTRYPOINT")), len(final.steps))
-    final.steps.insert(at, step)
+    at = next((i for i, s in enumerate(final.instructions) if s.cmd in ("CMD", "ENTRYPOINT")), len(final.instructions))
+    final.instructions.insert(at, step)
     return f"HEALTHCHECK {shlex.join(command)}: {why}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from helpers.engine.base_images import MINIMAL_TAG, PYTHON_TAG
-from helpers.variants.doc import Doc, Step
+from helpers.variants.doc import Doc, Step, set_from
 from helpers.variants.python_installs import installs_python
 from helpers.variants.transform import Project, Skip
 from helpers.variants.venvs import copied_venvs, lineage, made_by
@@ -25,10 +25,10 @@ def apply(doc: Doc, project: Project) -> str:
     if len(doc.stages) < 2:
         raise Skip("single stage: the runtime also builds, so it needs the full base")
     final = doc.final
-    base = doc.resolve(final.base)
+    base = doc.resolve(final.base_raw)
     if doc.stage_named(base):
         raise Skip(f"the final stage is built FROM the stage {base}")
-    if any(installs_python(s) for s in final.steps):
+    if any(installs_python(s) for s in final.instructions):
         raise Skip("the final stage installs Python packages, which needs pip")
     venvs = [v for s in lineage(doc, final) for v in copied_venvs(doc, s)]
     if not venvs:
@@ -43,14 +43,14 @@ def apply(doc: Doc, project: Project) -> str:
                        "builder's virtualenv links to, and no registry is reachable here to pull it)")
         raise Skip(f"no minimal counterpart known for {base}")
     doc.preamble.append(Step.parse(f"ARG {ARG_NAME}={minimal}"))
-    final.set_from("${%s}" % ARG_NAME)
+    set_from(final, "${%s}" % ARG_NAME)
     makers = {made_by(doc, v) for v in venvs}
     if "python" in makers:
         # `python -m venv` links bin/python to /usr/bin/python (python-is-python3), which the minimal base lacks
         link = Step.run(["ln -s python3 /usr/bin/python"])
         link.comment = [f"the virtualenv {', '.join(venvs)} links its python to /usr/bin/python (made by "
                         "`python -m venv`); the minimal base only has python3"]
-        final.steps.insert(0, link)
+        final.instructions.insert(0, link)
         return (f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}; "
                 "/usr/bin/python linked for the virtualenv")
     return f"runtime stage on {minimal} (interpreter and standard library only) instead of {base}"

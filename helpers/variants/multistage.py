@@ -14,7 +14,8 @@ import copy
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, program, simple_commands
 from helpers.variants import apt_hygiene, venvs
-from helpers.variants.doc import Doc, Stage, Step, env_line, replace_word
+from helpers.dockerfile.model import Stage
+from helpers.variants.doc import Doc, Step, env_line, from_step, new_stage, replace_word
 from helpers.variants.python_installs import PKG, VENV, installs_dependencies, installs_python, unfollowable
 from helpers.variants.transform import Project, Skip
 
@@ -28,7 +29,7 @@ RUNTIME_SETUP = {"useradd", "adduser", "groupadd", "addgroup", "mkdir", "chown",
 
 
 def check_followable(stage: Stage) -> None:
-    for step in stage.steps:
+    for step in stage.instructions:
         reason = unfollowable(step)
         if reason:
             raise Skip(reason)
@@ -74,15 +75,15 @@ def apply(doc: Doc, project: Project) -> str:
         raise Skip("already multi-stage: its own builder/runtime split is kept as written")
     stage = doc.stages[0]
     check_followable(stage)
-    installs = [i for i, s in enumerate(stage.steps) if installs_python(s)]
-    dep_installs = [i for i in installs if installs_dependencies(stage.steps[i])]
+    installs = [i for i, s in enumerate(stage.instructions) if installs_python(s)]
+    dep_installs = [i for i in installs if installs_dependencies(stage.instructions[i])]
     if not dep_installs:
         raise Skip("no Python dependency install found to move into a builder stage")
     last = installs[-1]
-    if any(s.cmd == "USER" for s in stage.steps[:last]):
+    if any(s.cmd == "USER" for s in stage.instructions[:last]):
         raise Skip("USER is set before dependencies are installed; which files that user needs is unknown")
-    build_part, run_part = stage.steps[: last + 1], stage.steps[last + 1:]
-    own = list(venvs.creators(Stage(stage.from_step, build_part)))
+    build_part, run_part = stage.instructions[: last + 1], stage.instructions[last + 1:]
+    own = list(venvs.creators(new_stage(stage.from_instruction, build_part)))
     if own:
         return split_around_own_venv(doc, stage, build_part, run_part, own[-1])
     uses_pkg = any(to_pkg(s) for s in build_part if s.cmd == "RUN" and s.commands)
@@ -115,8 +116,8 @@ def apply(doc: Doc, project: Project) -> str:
                     and not (uses_pkg and package_source(s, build_part) and s.sources not in (["."], ["./"]))]
     runtime += [s for s in build_part if s.cmd in METADATA]
     runtime += run_part
-    builder = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "builder"])), builder_steps)
-    final = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "runtime"])), runtime)
+    builder = new_stage(from_step(stage.base_raw, "builder", stage.from_instruction.flags), builder_steps)
+    final = new_stage(from_step(stage.base_raw, "runtime", stage.from_instruction.flags), runtime, 1)
     doc.stages = [builder, final]
     doc.notes["multistage"] = "pkg" if uses_pkg else "venv"
     moved = f"{VENV}" + (f" and {PKG}" if uses_pkg else "")
@@ -140,9 +141,9 @@ def split_around_own_venv(doc: Doc, stage: Stage, build_part: list[Step], run_pa
                     if s.is_context_copy and not all(is_manifest(x) for x in s.sources)]
     runtime += [s for s in build_part if s.cmd in METADATA]
     runtime += run_part
-    builder = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "builder"])),
-                    [s for s in build_part if s.cmd not in METADATA])
-    final = Stage(Step.parse(" ".join(["FROM", *stage.from_step.flags, stage.base, "AS", "runtime"])), runtime)
+    builder = new_stage(from_step(stage.base_raw, "builder", stage.from_instruction.flags),
+                        [s for s in build_part if s.cmd not in METADATA])
+    final = new_stage(from_step(stage.base_raw, "runtime", stage.from_instruction.flags), runtime, 1)
     doc.stages = [builder, final]
     doc.notes["multistage"] = "venv"
     return (f"builder stage installs into the project's own virtualenv {venv}, as written; the runtime stage "

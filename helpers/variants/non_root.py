@@ -18,8 +18,9 @@ import posixpath
 import re
 
 from helpers.builds.context import is_ignored, parse_ignore
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import program, simple_commands
-from helpers.variants.doc import Doc, Stage, Step
+from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project, Skip
 
 NAME = "non_root"
@@ -35,7 +36,7 @@ def declared_paths(doc: Doc, project: Project) -> list[str]:
     """VOLUMEs, directories the final stage mkdirs, and any the caller names: writable by design."""
     paths: list[str] = list(project.extra.get("writable", []))
     final = doc.final
-    for i, step in enumerate(final.steps):
+    for i, step in enumerate(final.instructions):
         if step.cmd == "VOLUME":
             paths += [v.strip("[]\",") for v in step.value]
         if step.cmd == "RUN":
@@ -87,7 +88,7 @@ def written_dirs(writes: list[str]) -> tuple[list[str], list[str]]:
 
 def copied_here(stage: Stage, path: str, project: Project, patterns) -> bool:
     """Whether a context COPY of the final stage puts ``path`` in the image (so it is root-owned)."""
-    for i, step in enumerate(stage.steps):
+    for i, step in enumerate(stage.instructions):
         if not step.is_context_copy or any(f.startswith("--chown") for f in step.flags):
             continue
         dest = posixpath.normpath(posixpath.join(stage.workdir_at(i), step.dest))
@@ -110,7 +111,7 @@ def copied_here(stage: Stage, path: str, project: Project, patterns) -> bool:
 def evidence(doc: Doc, project: Project) -> tuple[list[str], list[str], str]:
     """(directories to own, existing files to own, where that came from) for the final stage."""
     final = doc.final
-    workdir = final.workdir_at(len(final.steps))
+    workdir = final.workdir_at(len(final.instructions))
     writes = project.extra.get("start_writes")
     said = redact(project.extra["start_evidence"]) if project.extra.get("start_evidence") else None
     if writes is None:
@@ -133,17 +134,17 @@ def evidence(doc: Doc, project: Project) -> tuple[list[str], list[str], str]:
 
 def apply(doc: Doc, project: Project) -> str:
     final = doc.final
-    users = [s.value[0].split(":")[0] for s in final.steps if s.cmd == "USER"]
+    users = [s.value[0].split(":")[0] for s in final.instructions if s.cmd == "USER"]
     if users and users[-1] not in ("root", "0"):
         raise Skip(f"already runs as {users[-1]}")
-    add_user = (f"adduser -D -u {UID} {USER}" if "alpine" in doc.resolve(final.base)
+    add_user = (f"adduser -D -u {UID} {USER}" if "alpine" in doc.resolve(final.base_raw)
                 else f"useradd --create-home --uid {UID} {USER}")
-    final.steps.insert(0, Step.run([add_user]))
+    final.instructions.insert(0, Step.run([add_user]))
     learnt, files, source = evidence(doc, project)
     declared = declared_paths(doc, project)
     writable = list(dict.fromkeys(declared + [d for d in learnt if not any(under(d, p) for p in declared)]))
-    end = len(final.steps)
-    while end > 0 and final.steps[end - 1].cmd in TRAILING:
+    end = len(final.instructions)
+    while end > 0 and final.instructions[end - 1].cmd in TRAILING:
         end -= 1
     tail = []
     if writable:
@@ -154,6 +155,6 @@ def apply(doc: Doc, project: Project) -> str:
         step.comment = [f"Writable by {USER}: " + "; ".join(
             ([f"declared {', '.join(declared)} (VOLUME / mkdir)"] if declared else []) + [source])]
         tail.append(step)
-    final.steps[end:end] = tail + [Step.parse(f"USER {USER}")]
+    final.instructions[end:end] = tail + [Step.parse(f"USER {USER}")]
     owned = f"; owns {', '.join(writable + files)}" if writable else "; owns nothing"
     return f"runs as {USER} (uid {UID}){owned}; {source}"

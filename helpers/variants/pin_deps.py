@@ -66,7 +66,7 @@ def constrain(command: str) -> str:
 
 
 def apply(doc: Doc, project: Project) -> str:
-    scripts = [s.script for st in doc.stages for s in st.steps if s.cmd == "RUN"]
+    scripts = [s.script for st in doc.stages for s in st.instructions if s.cmd == "RUN"]
     lockers = {program(a) for sc in scripts for a in simple_commands(sc)} & {"uv", "poetry"}
     if lockers and any(re.search(r"\b(uv sync|poetry install)\b", sc) for sc in scripts):
         raise Skip(f"installs come from {' / '.join(sorted(lockers))}'s lock file, which pins them already")
@@ -79,7 +79,7 @@ def apply(doc: Doc, project: Project) -> str:
     pinned_runs = 0
     for stage in doc.stages:
         first = None
-        for i, step in enumerate(stage.steps):
+        for i, step in enumerate(stage.instructions):
             if step.cmd == "RUN" and step.commands and any(pip_install(a) or pip_wheel(a)
                                                            for a in simple_commands(step.script)):
                 before = list(step.commands)
@@ -88,7 +88,7 @@ def apply(doc: Doc, project: Project) -> str:
                     pinned_runs += 1
                     first = i if first is None else first
         if first is not None:
-            stage.steps.insert(first, Step.parse(f"COPY {name} {IN_IMAGE}"))
+            stage.instructions.insert(first, Step.parse(f"COPY {name} {IN_IMAGE}"))
     if not pinned_runs:
         raise Skip("no pip install to constrain")
     python = project.extra.get("freeze_python", "python")

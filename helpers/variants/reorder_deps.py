@@ -13,9 +13,10 @@ from __future__ import annotations
 import posixpath
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.knowledge import is_manifest
 from helpers.lint.shell import pip_install, pip_wheel, program, simple_commands
-from helpers.variants.doc import Doc, Stage, Step, replace_word
+from helpers.variants.doc import Doc, Step, replace_word
 from helpers.variants.transform import Project, Skip
 
 NAME = "reorder_deps"
@@ -152,46 +153,46 @@ def narrow_source(stage: Stage, copy: Step, project: Project) -> list[Step]:
 
 
 def reorder_stage(stage: Stage, project: Project) -> str | None:
-    first_source = next((i for i, s in enumerate(stage.steps) if s.is_context_copy
+    first_source = next((i for i, s in enumerate(stage.instructions) if s.is_context_copy
                          and not all(is_manifest(x) for x in s.sources)), None)
     if first_source is None:
         return None
-    install_at = next((i for i, s in enumerate(stage.steps) if i > first_source and s.cmd == "RUN"
+    install_at = next((i for i, s in enumerate(stage.instructions) if i > first_source and s.cmd == "RUN"
                        and s.commands and split_install(s, project)), None)
     if install_at is None:
         return None
-    copies = [i for i in range(install_at) if stage.steps[i].is_context_copy]
+    copies = [i for i in range(install_at) if stage.instructions[i].is_context_copy]
     first_copy = copies[0]
     if stage.workdir_at(first_copy) != stage.workdir_at(install_at):
         raise Skip("WORKDIR changes between the first COPY and the install")
-    install = stage.steps[install_at]
+    install = stage.instructions[install_at]
     deps, rest, manifests = split_install(install, project)
     for i in copies:  # the manifests must land where the install reads them: cwd-relative, same path
-        step = stage.steps[i]
+        step = stage.instructions[i]
         if not any(s in (".", "./") or posixpath.normpath(s) in manifests for s in step.sources):
             continue
         if step.dest.rstrip("/") not in (".", stage.workdir_at(i).rstrip("/") or "/") and not step.dest.endswith("/"):
             raise Skip(f"`{step.text}` puts manifests somewhere this transform cannot follow")
     for i in copies:  # manifests the dependency layer needs leave the later COPYs
-        step = stage.steps[i]
+        step = stage.instructions[i]
         left = [s for s in step.sources if posixpath.normpath(s) not in manifests]
         if left != step.sources:
-            stage.steps[i] = Step.parse(" ".join(["COPY", *step.flags, *left, step.dest])) if left else None
+            stage.instructions[i] = Step.parse(" ".join(["COPY", *step.flags, *left, step.dest])) if left else None
     new = [Step.parse(f"COPY {' '.join(manifests)} ./")] if manifests else []
     new.append(Step.run(deps))
     if rest:
         install.commands = rest
-        kept = [stage.steps[i] for i in range(first_copy, install_at)]
+        kept = [stage.instructions[i] for i in range(first_copy, install_at)]
         narrowed = []
         for step in kept:
             if step is None:
                 continue
             narrowed += narrow_source(stage, step, project) if step.is_context_copy else [step]
-        stage.steps[first_copy:install_at] = new + narrowed
+        stage.instructions[first_copy:install_at] = new + narrowed
     else:
-        stage.steps[install_at] = None
-        stage.steps[first_copy:first_copy] = new
-    stage.steps[:] = [s for s in stage.steps if s is not None]
+        stage.instructions[install_at] = None
+        stage.instructions[first_copy:first_copy] = new
+    stage.instructions[:] = [s for s in stage.instructions if s is not None]
     return f"{', '.join(manifests) or 'no manifest'} copied and dependencies installed before the source"
 
 

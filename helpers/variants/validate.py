@@ -29,7 +29,7 @@ def problems(doc: Doc, project: Project) -> list[str]:
     patterns = parse_ignore(ignore_text)
     names: set[str] = set()
     for index, stage in enumerate(doc.stages):
-        for step in stage.steps:
+        for step in stage.instructions:
             source_stage = step.copy_from
             if source_stage and not source_stage.isdigit() and source_stage.lower() not in names \
                     and "/" not in source_stage and ":" not in source_stage:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 
+from helpers.dockerfile.model import Stage
 from helpers.lint.shell import program, simple_commands
-from helpers.variants.doc import Doc, Stage
+from helpers.variants.doc import Doc
 
 VENV_NAMES = {"venv", ".venv", "virtualenv", "env", ".env"}
 
@@ -22,7 +23,7 @@ def lineage(doc: Doc, stage: Stage) -> list[Stage]:
     """``stage`` and the stages it is built FROM, outermost first."""
     chain = [stage]
     while True:
-        parent = doc.stage_named(doc.resolve(chain[0].base))
+        parent = doc.stage_named(doc.resolve(chain[0].base_raw))
         if parent is None or parent in chain:
             return chain
         chain.insert(0, parent)
@@ -36,11 +37,11 @@ def created(stage: Stage) -> list[str]:
 def creators(stage: Stage) -> dict[str, str]:
     """Virtualenvs a stage's RUNs create (absolute paths), each with the program that made it."""
     found = {}
-    for i, step in enumerate(stage.steps):
+    for i, step in enumerate(stage.instructions):
         if step.cmd != "RUN":
             continue
         workdir = stage.workdir_at(i)
-        env = dict(p for s in stage.steps[:i] for p in s.env_pairs())
+        env = dict(p for s in stage.instructions[:i] for p in s.env_pairs())
         for argv in simple_commands(step.script):
             exe, args = program(argv), argv[1:]
             target = None
@@ -60,7 +61,7 @@ def made_by(doc: Doc, venv: str) -> str | None:
     ``python3.11``, ``uv``...), or None when unknown. A venv's ``bin/python`` links to that program's
     path, so a runtime base without it cannot run the venv."""
     for stage in lineage(doc, doc.final):
-        for i, step in enumerate(stage.steps):
+        for i, step in enumerate(stage.instructions):
             source_stage = doc.stage_named(step.copy_from) if step.copy_from else None
             if source_stage is None or len(step.sources) != 1:
                 continue
@@ -80,7 +81,7 @@ def looks_like(path: str, doc: Doc) -> bool:
 def copied_venvs(doc: Doc, stage: Stage) -> list[str]:
     """Destinations of ``COPY --from=<stage> <venv> <dest>`` where the source is a virtualenv there."""
     found = []
-    for i, step in enumerate(stage.steps):
+    for i, step in enumerate(stage.instructions):
         source_stage = doc.stage_named(step.copy_from) if step.copy_from else None
         if source_stage is None or len(step.sources) != 1:
             continue
@@ -96,7 +97,7 @@ def runtime_venv(doc: Doc) -> str | None:
     chain = lineage(doc, doc.final)
     env: dict[str, str] = {}
     for stage in chain:
-        for step in stage.steps:
+        for step in stage.instructions:
             env.update(step.env_pairs())
     if env.get("VIRTUAL_ENV"):
         return env["VIRTUAL_ENV"].strip("\"'").rstrip("/")

@@ -18,7 +18,7 @@ from helpers.engine import base_images as provision
 from helpers.engine import emulation, multiplatform, registry
 from helpers.engine.labels import LABEL, RECIPE_LABEL
 from helpers.variants import derive_variants
-from helpers.variants.verify import Workspace
+from helpers.builds.workspace import context_copy
 
 pytestmark = pytest.mark.engine
 
@@ -155,12 +155,12 @@ def generated_flask(arm64_bases, base_images, docker_client, tmp_path_factory):
     results = {r.name: r for r in derive_variants(FLASK, FLASK / "Dockerfile", out, smoke=FLASK_SMOKE, expect="ok",
                                                    rebuild=False, tag_prefix=GENERATED_PREFIX)}
     phase3, logged = results["phase3"], []
-    with Workspace(FLASK) as ws:
+    with context_copy(FLASK) as ws:
         ws.place({phase3.dockerfile.name: phase3.text, **{f.name: f.read_text() for f in phase3.files}})
         (arm,) = multiplatform.build_platforms(
-            ws.root, ws.root / phase3.dockerfile.name, platforms=[ARM64], repo=GENERATED_PREFIX + "/flask_app",
+            ws.context, ws.context / phase3.dockerfile.name, platforms=[ARM64], repo=GENERATED_PREFIX + "/flask_app",
             name="phase3", smoke_command=shlex.split(FLASK_SMOKE), smoke_expect="ok", log=logged.append)
-        assert (ws.root / phase3.dockerfile.name).read_text() == phase3.text
+        assert (ws.context / phase3.dockerfile.name).read_text() == phase3.text
     yield results, arm, logged
     for tag in [r.tag for r in results.values()] + [arm.tag]:
         if tag and docker_client.images.list(name=tag):

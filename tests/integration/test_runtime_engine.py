@@ -5,9 +5,20 @@ from __future__ import annotations
 import pytest
 
 from helpers import sample
-from helpers.engine import connect, containers
+from helpers.engine import buildkit, connect, containers
+from helpers.engine.base_images import PYTHON_TAG
 from helpers.engine.labels import LABEL
 from helpers.image.inspection import runtime_checks
+from helpers.security.runtime import measure_uid
+
+# An image whose ENTRYPOINT ignores its arguments, as real boot scripts do: a command of ours
+# handed to it as arguments would never run (regression: the uid probe and the smoke command).
+SWALLOWING_TAG = "dockopt-runner/swallowing-entrypoint:test"
+SWALLOWING = ("FROM {base}\n"
+              "RUN printf '#!/bin/sh\\necho \"boot script ran, ignoring: $*\"\\n' > /boot.sh && chmod +x /boot.sh "
+              "&& useradd --uid 1000 app\n"
+              "USER app\n"
+              'ENTRYPOINT ["/boot.sh"]\n')
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +68,29 @@ def test_containers_are_removed_even_on_ctrl_c(sample_tag):
 def test_a_failing_command_is_reported_not_raised(sample_tag):
     result = containers.run(sample_tag("phase1"), ["python", "-c", "import sys; print('boom'); sys.exit(3)"])
     assert (result.exit_code, result.ok) == (3, False) and "boom" in result.output
+
+
+@pytest.fixture(scope="module")
+def swallowing(engine, base_images, tmp_path_factory):
+    ctx = tmp_path_factory.mktemp("swallowing")
+    (ctx / "Dockerfile").write_text(SWALLOWING.format(base=PYTHON_TAG))
+    buildkit.build(ctx, ctx / "Dockerfile", SWALLOWING_TAG)
+    yield SWALLOWING_TAG
+    engine.images.remove(SWALLOWING_TAG)
+
+
+def test_an_entrypoint_that_ignores_its_arguments_does_not_swallow_our_commands(swallowing):
+    result = runtime_checks(swallowing, smoke=["python", "-c", "print('smoke ran')"], expect="smoke ran")
+    ships = result["ships"]  # started as it ships: the script runs, prints and exits at once
+    assert ships["state"] == "exited 0" and "boot script ran" in ships["log_tail"], ships
+    assert result["actual_uid"] == 1000, result
+    smoke = result["smoke"]
+    assert smoke["ok"] and "boot script ran" not in smoke["output_tail"], smoke
+    assert "--entrypoint ''" in smoke["shown"] and smoke["shown"].endswith("python -c 'print('\"'\"'smoke ran'\"'\"')'")
+
+
+def test_the_uid_fallback_resets_the_entrypoint_and_says_so(swallowing):
+    uid, probe = containers.uid_of_a_command(swallowing)
+    assert uid == 1000 and "boot script ran" not in probe.output, probe
+    assert probe.shown == f"docker run --rm --entrypoint '' {swallowing} cat /proc/self/status"
+    assert measure_uid(swallowing)[0] == 1000

@@ -10,7 +10,7 @@ import pytest
 from helpers import sample
 from helpers.engine import buildkit
 from helpers.variants import derive_variants
-from helpers.variants.verify import Workspace
+from helpers.builds.workspace import context_copy
 
 pytestmark = pytest.mark.engine
 
@@ -42,12 +42,13 @@ def generated(base_images, tmp_path_factory):
 def reference_phase3_rebuild(sample_images):
     """Code-change rebuild of the hand-written phase 3, measured the same way as the generated one."""
     args = sample.build_args(sample.variant("phase3"))
-    with Workspace(sample.SAMPLE_CONTEXT) as ws:
+    with context_copy(sample.SAMPLE_CONTEXT) as ws:
         for name in ("Dockerfile.phase3", "Dockerfile.phase3.dockerignore"):
             ws.place({name: (sample.REFERENCE_VARIANTS / name).read_text()})
-        buildkit.build(ws.root, ws.root / "Dockerfile.phase3", "dockopt-variants/reference:phase3", build_args=args)
-        ws.change_code(sample.CODE_FILE, "reference")
-        return buildkit.build(ws.root, ws.root / "Dockerfile.phase3", "dockopt-variants/reference:phase3",
+        buildkit.build(ws.context, ws.context / "Dockerfile.phase3", "dockopt-variants/reference:phase3",
+                       build_args=args)
+        ws.change_content(sample.CODE_FILE, "reference", "code")
+        return buildkit.build(ws.context, ws.context / "Dockerfile.phase3", "dockopt-variants/reference:phase3",
                               build_args=args).seconds
 
 

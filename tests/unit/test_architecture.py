@@ -5,11 +5,14 @@
 - Only ``helpers/engine/`` talks to Docker: imports the SDK, asks ``connect`` for a client, or runs
   the docker CLI. Everything else asks an engine module, so there is one place that knows the
   engine's quirks (API versions, the CLI that runs BuildKit, entrypoint resets).
+- Only ``helpers/history/store.py`` runs SQL: everything else calls a named store method, so the
+  schema and its queries change in one file.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -136,3 +139,60 @@ def test_the_docker_finder_sees_each_way_of_talking_to_docker(tmp_path):
                          ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_the_engine_package_talks_to_docker(path):
     assert talks_to_docker(path) == []
+
+
+STORE = PACKAGE / "history" / "store.py"
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|BEGIN|WITH|REPLACE)\b", re.I)
+
+
+def literal_text(node) -> str:
+    """The text of a string literal, an f-string's literal parts, or a concatenation of them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(literal_text(v) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return literal_text(node.left) + literal_text(node.right)
+    return ""
+
+
+def runs_sql(path: Path) -> list[str]:
+    """Lines where a module opens SQLite itself, reaches into a History's connection, or runs SQL."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        line = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "sqlite3" for a in node.names):
+            found.append(f"{line} imports sqlite3")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlite3":
+            found.append(f"{line} imports sqlite3")
+        elif isinstance(node, ast.Attribute) and node.attr == "conn":
+            found.append(f"{line} uses a history connection")
+        elif isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name.startswith("read_sql"):
+                found.append(f"{line} runs SQL")
+            elif node.args and SQL.match(literal_text(node.args[0])):
+                found.append(f"{line} runs SQL")
+    return found
+
+
+def test_the_sql_finder_sees_each_way_of_running_sql(tmp_path):
+    src = tmp_path / "helpers" / "x.py"
+    src.parent.mkdir()
+    src.write_text("import sqlite3\nfrom sqlite3 import connect\nrow = hist.conn.execute(query)\n"
+                   "db.execute('SELECT 1')\ndb.execute(f'  insert INTO t VALUES ({marks})')\n"
+                   "frame = pd.read_sql_query(query, db)\nhist.frame('select ' + cols + ' FROM t')\n"
+                   "execute.execute(phase, out_dir)\nprint('Selected items')\n")
+    global PACKAGE
+    saved, PACKAGE = PACKAGE, tmp_path / "helpers"
+    try:
+        found = sorted((int(f.split(" ", 1)[0].rsplit(":", 1)[1]), f.split(" ", 1)[1]) for f in runs_sql(src))
+        assert found == [(1, "imports sqlite3"), (2, "imports sqlite3"), (3, "uses a history connection"),
+                         (4, "runs SQL"), (5, "runs SQL"), (6, "runs SQL"), (7, "runs SQL")]
+    finally:
+        PACKAGE = saved
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES.values() if p != STORE], ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_history_store_runs_sql(path):
+    assert runs_sql(path) == []

@@ -132,12 +132,14 @@ def check(facts) -> list[Finding]:
         hidden = placed is None or placed.layer != layer.index
         where = (f"deleted or replaced by a later layer, still stored in layer {layer.index}" if hidden
                  else f"visible, stored in layer {layer.index}")
+        hits = matches(entry.data or b"", facts.secrets)
+        if not hits and not is_dotenv(entry.path):
+            continue
         line = facts.layer_line(layer.index)
         if is_dotenv(entry.path):
             found.append(Finding(DOTENV_RULE.id, DOTENV_RULE.severity, f".env file {entry.path} ({where}).",
                                  path=entry.path, layer=layer.index, line=line, evidence=f"{entry.size} bytes",
                                  deleted_later=hidden))
-        hits = matches(entry.data or b"", facts.secrets)
         if hits:
             found += file_finding(entry.path, hits, layer.index, line, where,
                                   f"{entry.size} bytes, mode {entry.mode & 0o7777:04o}", hidden)

@@ -1,27 +1,12 @@
-"""The pure parts of the scenario runner: summaries, change lines, cache keys."""
+"""The pure parts of the scenario runner: summaries, cache keys."""
 
 import re
 
-import pytest
-
 from helpers.builds import scenarios
-from helpers.errors import DockoptError
 
 
 def test_summary_keeps_median_and_range():
     assert scenarios.summarize([3.0, 1.0, 10.0]) == {"median_s": 3.0, "min_s": 1.0, "max_s": 10.0, "repeats": 3}
-
-
-@pytest.mark.parametrize("path,prefix", [("src/a.py", "# "), ("pyproject.toml", "# "),
-                                         ("requirements.txt", "# "), ("main.go", "// "), ("x.css", "/* ")])
-def test_change_lines_are_comments_in_the_files_language(path, prefix):
-    line = scenarios.change_line(path, "tok", "code")
-    assert line.startswith(prefix) and "tok" in line
-
-
-def test_a_file_without_comment_syntax_is_refused():
-    with pytest.raises(DockoptError):
-        scenarios.change_line("package.json", "tok", "dependency")
 
 
 def test_cache_key_changes_with_any_part():

@@ -26,6 +26,16 @@ def test_options_of_todays_report_are_passed():
     assert {"--context", "--history", "--smoke", "--phase1"} <= report_options()
 
 
+def test_report_options_are_the_ones_dockopt_report_takes():
+    """Read from the report command itself (no import of helpers.cli, which would be a cycle), so
+    they must stay what the full parser gives."""
+    from helpers.cli import build_parser
+
+    parser = build_parser("report")
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert report_options() == {o for a in sub.choices["report"]._actions for o in a.option_strings}
+
+
 def test_run_options_need_a_report_that_takes_them():
     project = spec(run_env={"DATABASE_URL": "sqlite://"})
     with pytest.raises(DockoptError, match="sets run_envs, but this dockopt's report has no --run-env"):

@@ -135,3 +135,63 @@ def test_two_processes_write_one_new_file_at_once(tmp_path):
 def test_new_run_ids_are_unique_and_sortable():
     ids = [store.new_run_id() for _ in range(50)]
     assert len(set(ids)) == 50 and all(re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", i) for i in ids)
+
+
+def test_the_named_queries_callers_used_to_write_as_sql(tmp_path):
+    """What scenarios, analysis_cache and the summary page ask, as store methods."""
+    with store.History(tmp_path / "h.sqlite") as h:
+        run, v, sid = finished_variant(h, "r1")
+        h.update_variant(v, context="/ctx")
+        code = h.add_scenario(v, "code", status="ok", median_s=3.0)
+        h.add_scenario(v, "code", status="failed")
+        run2 = h.start_run(store.RunInfo())
+        v2 = h.add_variant(run2, "phase1", context="/ctx")
+        h.add_scenario(v2, "code", status="ok", median_s=3.0, reused_from=code)  # a reuse is not a new point
+        h.add_scenario(v2, "cold", status="ok", reused_from=sid)
+        other = h.add_variant(run2, "phase1", context="/elsewhere")
+        h.add_scenario(other, "code", status="ok", median_s=9.0)
+        assert h.scenario_name(code) == "code"
+        assert h.reused_image(v2) == "sha256:img" and h.reused_image(other) is None
+        rebuilds = h.code_rebuilds("/ctx")
+        assert list(rebuilds.columns) == ["started", "variant", "value"] and list(rebuilds["value"]) == [3.0]
+        assert h.analysis_created_at("image:x") is None
+        h.put_analysis("image:x", "image", "sha256:img", {"a": 1}, 0.5)
+        assert h.analysis_created_at("image:x") == h.conn.execute("SELECT created_at FROM analyses").fetchone()[0]
+
+
+def test_render_time_rows_are_kept_per_render(tmp_path):
+    path = tmp_path / "h.sqlite"
+    store.record_render_time(path, "r1", "builds", "phase1", 2.5, at=1.0)
+    store.record_render_time(path, "r2", "analysis", "", 1.0, at=3.0)
+    store.record_render_time(path, "r1", "setup", "copy", 0.5, at=2.0)
+    assert store.render_time(path, "r1") == [("builds", "phase1", 2.5), ("setup", "copy", 0.5)]
+    assert store.latest_render_id(path) == "r2"
+    with store.History(path) as h:  # the table lives beside the measurements without disturbing them
+        assert h.latest_run_id() is None
+
+
+def test_a_read_only_history_reads_another_reports_numbers_and_never_writes(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with store.History(path) as h:
+        run, v, sid = finished_variant(h, "r1")
+        h.update_variant(v, image_tag="dockopt-report/app:phase1")
+        h.put_analysis("image:sha256:img:old", "image", "sha256:img", {"size": 1}, 0.1)
+        h.conn.execute("INSERT INTO analyses VALUES ('image:sha256:img:bad', 'image', 'sha256:img', "
+                       "'9999-01-01T00:00:00+00:00', 0, x'00')")  # newest, but not a pickle of ours
+        h.conn.commit()
+        run2 = h.start_run(store.RunInfo(engine_version="28.0", cpus=8))
+        v2 = h.add_variant(run2, "phase1", image_tag="dockopt-report/app:phase1")
+        h.add_scenario(v2, "cold", status="ok", median_s=2.0, reused_from=sid)
+        h.update_variant(v2, status="ok", image_id="sha256:img")
+    before = path.stat().st_mtime_ns
+    with store.ReadOnlyHistory(path) as ro:
+        assert ro.newest_built_variant("dockopt-report/app:phase1") == (v2, "sha256:img", "28.0", 8)
+        assert ro.newest_built_variant("dockopt-report/app:phase2") is None
+        median, reused_from, engine, _ = ro.scenario_timing(v2, "cold")
+        assert (median, reused_from, engine) == (2.0, sid, None)  # the measuring run recorded no engine
+        assert ro.scenario_timing(v2, "code") is None
+        assert ro.newest_analysis("image", "sha256:img") is None  # unreadable payload: not ours
+        assert ro.newest_analysis("security", "sha256:img") is None
+        with pytest.raises(sqlite3.OperationalError):
+            ro.conn.execute("DELETE FROM runs")
+    assert path.stat().st_mtime_ns == before

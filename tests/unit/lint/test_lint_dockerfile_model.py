@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.dockerfile.model import DockerfileError, parse_dockerfile, parse_text, substitute
+from helpers.dockerfile.arguments import substitute
+from helpers.dockerfile.model import DockerfileError, parse_dockerfile, parse_text
 from helpers.errors import DockoptError
 from helpers.lint import lint_dockerfile
 

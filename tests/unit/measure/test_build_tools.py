@@ -1,3 +1,5 @@
+import pytest
+
 from helpers.image.archive import DIR, FILE, SYMLINK, Entry
 from helpers.measure import build_tools, dpkg
 from helpers.measure.replay import Placed
@@ -53,9 +55,24 @@ def test_binaries_follow_symlinks_and_ignore_dangling_ones():
         "/etc/alternatives/cc": (SYMLINK, "/usr/bin/gcc"),
         "/usr/bin/make": (SYMLINK, "/usr/bin/gone"),  # dangling: not a tool
         "/usr/bin/python3": (FILE, 10),
-        "/opt/venv/bin/gcc": (FILE, 10),  # not on a system bin path
+        "/usr/share/doc/gcc": (FILE, 10),  # not where an executable is run by name
     })
     assert build_tools.tool_binaries(final) == ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/gcc-12"]
+
+
+def test_a_tool_pip_put_in_a_virtualenv_counts():
+    final = tree({"/opt/venv/bin/cmake": (FILE, 10), "/app/.venv/bin/ninja": (FILE, 10),
+                  "/opt/venv/bin/python": (FILE, 10), "/opt/venv/lib/cmake": (FILE, 10)})
+    assert build_tools.tool_binaries(final) == ["/app/.venv/bin/ninja", "/opt/venv/bin/cmake"]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("gcc", "compiler"), ("x86_64-linux-gnu-gcc-12", "compiler"), ("aarch64-linux-gnu-cpp-12", "compiler"),
+    ("cmake", "build system"), ("cmake-3.25", "build system"), ("pkg-config", "build system"),
+    ("x86_64-linux-gnu-ld.bfd", "linker"), ("as", "linker"),
+    ("gcc-ar", None), ("makeinfo", None), ("python3", None), ("git", None), ("pip", None)])
+def test_tool_kinds(name, kind):
+    assert build_tools.tool_kind(name) == kind
 
 
 def test_merged_usr_bin_symlink_is_followed():

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from helpers.image.archive import FILE, Entry
+from helpers.measure import build_tools as measured_tools
+from helpers.measure.replay import Placed
 from helpers.security.checks import (CHECKS, base_pin, build_material, build_tools, exposed_ports, healthcheck,
                                      root_user, secrets, setuid, world_writable)
 from helpers.security.finding import NotApplicable
@@ -67,6 +72,25 @@ def test_build_tools_and_package_managers(planted_facts):
 def test_build_tool_names(name, kind):
     hit = build_tools.classify(name)
     assert (hit[0] if hit else None) == kind
+
+
+# Every name either view knows, on every directory either view searches, and a few that are neither.
+NAMES = sorted({n for names in measured_tools.BUILD_TOOLS.values() for n in names}
+               | {"x86_64-linux-gnu-gcc-12", "cmake-3.25", "ld.gold", "git", "pip3.11", "apt-get",
+                  "gcc-ar", "makeinfo", "python3", "busybox"})
+DIRS = [*measured_tools.BIN_DIRS, "/opt/venv/bin", "/app/.venv/bin", "/opt/conda/bin", "/usr/lib/gcc",
+        "/usr/share/doc", "/srv/app"]
+
+
+def test_the_measurement_and_the_security_check_agree_on_every_build_tool():
+    """One knowledge base: a file the layer table counts as a build tool is a SEC005 finding, and
+    the reverse (git is SEC005 as version control, not a build tool; package managers are SEC006)."""
+    final = {f"{d}/{n}": Placed(0, Entry(f"{d}/{n}", FILE, 10, 0o755, 0, 0, "")) for d in DIRS for n in NAMES}
+    measured = set(measured_tools.tool_binaries(final))
+    facts = SimpleNamespace(final=final, resolve=lambda path: final.get(path), layer_line=lambda layer: None)
+    flagged = {f.path for f in build_tools.check(facts) if f.rule == "SEC005" and not f.message.startswith("version")}
+    assert measured == flagged
+    assert "/opt/venv/bin/cmake" in measured and "/usr/bin/ld.gold" in measured and "/usr/share/doc/gcc" not in measured
 
 
 def test_secrets_finds_the_key_deleted_in_a_later_layer(planted_facts):

@@ -10,7 +10,8 @@ import pytest
 from helpers import cli
 from helpers.security import export, os_fixes, score
 from helpers.security.finding import Finding
-from helpers.security.scan import all_rules, scan_archive
+from helpers.security.rules import all_rules
+from helpers.security.scan import scan_archive
 from tests.unit.security.conftest import PLANTED_DOCKERFILE
 
 

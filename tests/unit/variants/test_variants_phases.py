@@ -82,7 +82,7 @@ class BreaksTheBuild:
 
     @staticmethod
     def apply(doc, project):
-        doc.final.steps.append(Step.parse("COPY no-such-file /x"))
+        doc.final.instructions.append(Step.parse("COPY no-such-file /x"))
         return "added a COPY"
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from variant_cases import make_context
 from helpers import cli
+from helpers.errors import DockoptError
 from helpers.paths import ROOT
 from helpers.variants.doc import Doc, Step
 from helpers.variants.transform import Project
@@ -42,7 +43,7 @@ def test_text_the_parser_rejects_is_a_problem(tmp_path):
     doc = Doc.from_text("FROM python\n")
     broken = Step.parse("RUN echo")
     broken.commands, broken.value = None, ("<<EOF",)
-    doc.final.steps.append(broken)
+    doc.final.instructions.append(broken)
     found = problems(doc, Project(tmp_path, tmp_path / "Dockerfile"))
     assert len(found) == 1 and "BuildKit's parser rejects this file: unterminated heredoc" in found[0]
 
@@ -54,3 +55,13 @@ def test_an_original_with_heredocs_is_refused_with_the_reason(tmp_path):
     make_context(tmp_path, {"Dockerfile": "FROM python\nRUN <<EOF\necho hi\nEOF\n"})
     with pytest.raises(DockoptError, match="heredoc"):
         generate(Project(tmp_path, tmp_path / "Dockerfile"), tmp_path / "out")
+
+
+def test_a_code_file_without_comment_syntax_is_refused_before_anything_is_built(tmp_path, monkeypatch):
+    from helpers.variants import derive_variants, verify
+
+    monkeypatch.setattr(verify, "build", lambda *a, **k: pytest.fail("built before the code file was refused"))
+    (tmp_path / "package.json").write_text("{}\n")
+    (tmp_path / "Dockerfile").write_text("FROM x\n")
+    with pytest.raises(DockoptError, match="package.json"):
+        derive_variants(tmp_path, tmp_path / "Dockerfile", tmp_path / "out", code_file="package.json")

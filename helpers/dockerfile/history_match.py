@@ -1,4 +1,7 @@
-"""Which Dockerfile line made each history entry (and so each layer).
+"""Which Dockerfile line made each history entry (and so each layer): the one answer.
+
+The layer table (:mod:`helpers.measure.report`) and the security findings
+(:mod:`helpers.security.facts`) both ask it, so a layer gets the same line in both.
 
 The engine records a ``created_by`` string per history entry, not a line number, and its
 spelling differs from the Dockerfile's: BuildKit writes ``RUN /bin/sh -c CMD # buildkit``,
@@ -16,54 +19,30 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from helpers.dockerfile.model import parse_or_none
+from helpers.dockerfile.model import Dockerfile, Instruction, Stage, parse_or_none
 
 BASE = "base image"
-
-
-@dataclass(frozen=True)
-class Instruction:
-    keyword: str  # upper case: RUN, COPY, ENV...
-    text: str  # the instruction as written, continuation lines joined
-    line: int  # first line in the Dockerfile (1-based)
-    stage: str  # the stage's name (AS ...) or its index
 
 
 @dataclass(frozen=True)
 class Attribution:
     keyword: str
     line: int | None  # None for entries of the base image
-    stage: str
+    stage: str  # the stage's name (AS ...) or its index; BASE, "unmatched", or "" without a Dockerfile
     instruction: str
 
 
-def stages(dockerfile_text: str) -> list[list[Instruction]]:
-    """The Dockerfile's stages, each a list of its instructions (FROM first).
-
-    Read with :mod:`helpers.dockerfile.model`; text BuildKit's parser rejects has no stages.
-    """
-    model = parse_or_none(dockerfile_text)
-    if model is None:
-        return []
-    result: list[list[Instruction]] = [[] for _ in model.stages]
-    for command in model.instructions:
-        if command.stage < 0:
-            continue  # ARGs before the first FROM make no history
-        stage = model.stages[command.stage]
-        name = stage.name or str(stage.index)
-        result[stage.index].append(Instruction(command.cmd, command.original, command.start_line, name))
-    return result
-
-
-def final_stage(dockerfile_text: str, target: str | None = None) -> list[Instruction]:
-    """The instructions that produced the image's own history entries (FROM excluded)."""
-    all_stages = stages(dockerfile_text)
-    if not all_stages:
-        return []
-    chosen = all_stages[-1]
+def built_stage(model: Dockerfile | None, target: str | None = None) -> Stage | None:
+    """The stage whose instructions made the image's own history entries: the target, else the last."""
+    if model is None or not model.stages:
+        return None
     if target:
-        chosen = next((s for s in all_stages if s and s[0].stage == target), chosen)
-    return [i for i in chosen if i.keyword != "FROM"]
+        return next((s for s in model.stages if (s.name or str(s.index)) == target), model.stages[-1])
+    return model.stages[-1]
+
+
+def stage_name(stage: Stage) -> str:
+    return stage.name or str(stage.index)
 
 
 _LEGACY_NOP = re.compile(r"^/bin/sh -c #\(nop\)\s*")
@@ -98,13 +77,14 @@ def _canonical(text: str) -> str:
 
 
 def instruction_body(instruction: Instruction) -> str:
-    return _canonical(instruction.text.split(None, 1)[1] if " " in instruction.text.strip() else "")
+    text = instruction.original
+    return _canonical(text.split(None, 1)[1] if " " in text.strip() else "")
 
 
 def similarity(instruction: Instruction, created_by: str) -> float:
     """0 when the keywords differ, else 0.5 plus half the texts' similarity (a keyword match counts)."""
     keyword, text = split_created_by(created_by)
-    if keyword != instruction.keyword:
+    if keyword != instruction.cmd:
         return 0.0
     ratio = difflib.SequenceMatcher(None, instruction_body(instruction), _canonical(text), autojunk=False).ratio()
     return 0.5 + 0.5 * ratio
@@ -146,16 +126,18 @@ def attribute(created_by: list[str], dockerfile_text: str | None, target: str | 
     """An attribution per history entry (oldest first).
 
     Without a Dockerfile, entries keep their own keyword and text, no line, and an empty stage
-    (which of them came from the base image cannot be told).
+    (which of them came from the base image cannot be told). Text BuildKit's parser rejects
+    leaves every entry to the base image.
     """
-    paired = align(final_stage(dockerfile_text, target), created_by) if dockerfile_text else [None] * len(created_by)
+    built = built_stage(parse_or_none(dockerfile_text), target) if dockerfile_text else None
+    paired = align(built.instructions, created_by) if built is not None else [None] * len(created_by)
     first = next((k for k, p in enumerate(paired) if p is not None), len(created_by))
     result = []
     for k, (entry, instruction) in enumerate(zip(created_by, paired)):
         keyword, text = split_created_by(entry) if entry else ("", "")
         if instruction is not None:
-            result.append(Attribution(instruction.keyword, instruction.line, instruction.stage,
-                                      " ".join(instruction.text.split())))
+            result.append(Attribution(instruction.cmd, instruction.start_line, stage_name(built),
+                                      " ".join(instruction.original.split())))
         else:
             stage = "" if not dockerfile_text else BASE if k < first else "unmatched"
             result.append(Attribution(keyword, None, stage, f"{keyword} {text}".strip()))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.engine import buildkit
+from helpers.engine import docker_cli
+from helpers.errors import NoBuildKitClient
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "engine"
 
@@ -25,7 +26,7 @@ def recorded_version(name: str) -> str:
     ],
 )
 def test_classify(version_file, buildx, expected_mode):
-    client = buildkit.classify("/usr/bin/docker", recorded_version(version_file), buildx)
+    client = docker_cli.classify("/usr/bin/docker", recorded_version(version_file), buildx)
     assert (client.mode if client else None) == expected_mode
 
 
@@ -39,15 +40,15 @@ def test_recorded_28_client_really_lacks_buildx():
 
 
 def test_build_argv_per_mode():
-    assert buildkit.BuildKitClient("/d", "buildx", "28").build_argv() == ["/d", "buildx", "build", "--load"]
-    legacy = buildkit.BuildKitClient("/d", "DOCKER_BUILDKIT=1", "20.10")
+    assert docker_cli.BuildKitClient("/d", "buildx", "28").build_argv() == ["/d", "buildx", "build", "--load"]
+    legacy = docker_cli.BuildKitClient("/d", "DOCKER_BUILDKIT=1", "20.10")
     assert legacy.build_argv() == ["/d", "build"] and legacy.env()["DOCKER_BUILDKIT"] == "1"
 
 
 def test_no_client_is_one_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(buildkit, "CANDIDATE_PATHS", ())
-    with pytest.raises(buildkit.NoBuildKitClient) as err:
-        buildkit.find_client()
+    monkeypatch.setattr(docker_cli, "CANDIDATE_PATHS", ())
+    with pytest.raises(NoBuildKitClient) as err:
+        docker_cli.find_client()
     assert "No docker client here can build with BuildKit" in err.value.message
     assert "buildx" in err.value.hint

@@ -2,73 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import io
-import json
-import subprocess
-import sys
-import tarfile
 import zlib
-from pathlib import Path
 
 import pytest
 
 from helpers.image.archive import FILE, HARDLINK, OPAQUE, SYMLINK, WHITEOUT, _FileBlocks, classify, parse_headers
 from helpers.image.layer_store import LayerStoreImage, LayerStoreUnavailable, chain_ids, tar_split_entries
+from tests.unit.image.conftest import fake_store, layer_tar, tar_split_record
 
 LONG = "/".join(["deep-directory-name"] * 8) + "/file.txt"  # > 100 chars: a PAX path record
-
-
-def layer_tar(members: list[tuple[str, str, bytes | str]]) -> bytes:
-    """A layer tar from (name, kind, content-or-linkname), in that order, PAX format."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, kind, payload in members:
-            info = tarfile.TarInfo(name)
-            info.uid = info.gid = 0
-            if kind == "dir":
-                info.type, info.mode = tarfile.DIRTYPE, 0o755
-                tar.addfile(info)
-            elif kind == "file":
-                info.size, info.mode = len(payload), 0o644
-                tar.addfile(info, io.BytesIO(payload))
-            elif kind == "symlink":
-                info.type, info.linkname = tarfile.SYMTYPE, payload
-                tar.addfile(info)
-            elif kind == "hardlink":
-                info.type, info.linkname = tarfile.LNKTYPE, payload
-                tar.addfile(info)
-    return out.getvalue()
-
-
-def tar_split_record(tar: bytes, chunk: int | None = None) -> bytes:
-    """What the engine stores for a layer tar (gzipped JSON lines): every byte but file contents
-    as raw segments (type 2), each member as a type 1 entry with its content size. ``chunk``
-    splits segments further, to check that the reader does not rely on where they break."""
-    lines, cursor, position = [], 0, 0
-
-    def segment(data: bytes) -> None:
-        nonlocal position
-        pieces = [data[i:i + chunk] for i in range(0, len(data), chunk)] if chunk else [data]
-        for piece in pieces:
-            lines.append({"type": 2, "payload": base64.b64encode(piece).decode(), "position": position})
-            position += 1
-
-    with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
-        for info in archive:
-            segment(tar[cursor:info.offset_data])
-            size = info.size if info.isreg() else 0
-            record = {"type": 1, "name": info.name, "payload": None, "position": position}
-            if size:
-                record["size"] = size
-            lines.append(record)
-            position += 1
-            cursor = info.offset_data + size
-    segment(tar[cursor:])
-    return gzip.compress(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
-
 
 MEMBERS = [
     ("etc/", "dir", ""),
@@ -105,36 +49,6 @@ def test_chain_ids_follow_the_engine_layer_store_keys():
     assert chain_ids([a, b]) == [a, "sha256:" + hashlib.sha256(f"{a} {b}".encode()).hexdigest()]
 
 
-def fake_store(root: Path, layers: list[bytes], driver: str = "overlay2") -> dict:
-    """A data root laid out as dockerd's overlay2 keeps it; returns the image's inspect dict."""
-    diff_ids = ["sha256:" + hashlib.sha256(tar).hexdigest() for tar in layers]
-    dirs = []
-    for i, (tar, diff_id, chain) in enumerate(zip(layers, diff_ids, chain_ids(diff_ids))):
-        entry = root / "image/overlay2/layerdb/sha256" / chain.split(":")[1]
-        entry.mkdir(parents=True)
-        (entry / "diff").write_text(diff_id)
-        (entry / "cache-id").write_text(f"cache{i}")
-        (entry / "tar-split.json.gz").write_bytes(tar_split_record(tar))
-        diff = root / "overlay2" / f"cache{i}" / "diff"
-        diff.mkdir(parents=True)
-        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:  # the contents, as overlay2 unpacks them
-            for info in archive:
-                if info.isreg() and not info.name.rsplit("/", 1)[-1].startswith(".wh."):
-                    target = diff / info.name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.extractfile(info).read())
-        dirs.append(str(diff))
-    config = json.dumps({"rootfs": {"type": "layers", "diff_ids": diff_ids},
-                         "history": [{"created_by": f"RUN step {i}"} for i in range(len(layers))],
-                         "config": {"User": "app"}}).encode()
-    image_id = "sha256:" + hashlib.sha256(config).hexdigest()
-    content = root / "image/overlay2/imagedb/content/sha256"
-    content.mkdir(parents=True)
-    (content / image_id.split(":")[1]).write_bytes(config)
-    return {"Id": image_id, "RepoTags": ["fake:latest"], "RootFS": {"Layers": diff_ids},
-            "GraphDriver": {"Name": driver, "Data": {"UpperDir": dirs[-1], "LowerDir": ":".join(dirs[-2::-1])}}}
-
-
 LOWER = [("etc/", "dir", ""), ("etc/shadow", "file", b"secret"), ("opt/", "dir", ""), ("opt/old", "file", b"o" * 10)]
 
 
@@ -158,7 +72,7 @@ def test_layer_store_replay_equals_the_archive_replay(tmp_path):
     class Archive:  # the same layers as an archive reader would give them
         layers = LayerStoreImage(inspect).layers
 
-        def entries(self, layer, want=None, tee=None):
+        def entries(self, layer, want=None):
             return iter(archive_entries(tars[layer.index]))
 
     ours, theirs = replay(LayerStoreImage(inspect)), replay(Archive())
@@ -179,12 +93,6 @@ def test_layer_store_refuses_what_it_cannot_vouch_for(tmp_path, spoil, why):
     spoil(inspect, tmp_path)
     with pytest.raises(LayerStoreUnavailable, match=why):
         LayerStoreImage(inspect)
-
-
-def test_layer_store_offers_no_tee(tmp_path):
-    image = LayerStoreImage(fake_store(tmp_path, [layer_tar(LOWER)]))
-    with pytest.raises(LayerStoreUnavailable, match="compressed_sizes"):
-        list(image.entries(image.layers[0], tee=lambda data: None))
 
 
 def test_layer_tars_are_rebuilt_byte_for_byte(tmp_path):
@@ -217,11 +125,3 @@ def test_a_missing_file_content_is_refused_with_the_layer(tmp_path):
     (tmp_path / "overlay2/cache1/diff/opt/tool").unlink()
     with pytest.raises(LayerStoreUnavailable, match="layer 1's tar cannot be rebuilt"):
         image.compressed_sizes(6)
-
-
-def test_a_summary_needs_no_pandas(tiny_tar):
-    """`dockopt inspect` stays light: pandas (about 60 MB) loads only when a DataFrame is asked for."""
-    code = ("import sys, json; from helpers.image.inspection import measure_archive; "
-            f"r = measure_archive({str(tiny_tar)!r}, compressed=False); json.dumps(r.summary(), default=str); "
-            "assert 'pandas' not in sys.modules, 'pandas imported'; r.layers; assert 'pandas' in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
