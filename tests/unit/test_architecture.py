@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,20 +120,23 @@ def talks_to_docker(path: Path) -> list[str]:
     return found
 
 
-def test_the_docker_finder_sees_each_way_of_talking_to_docker(tmp_path):
+@pytest.fixture
+def fake_module(tmp_path, monkeypatch):
+    """A module file in a throwaway ``helpers`` package (the finders name lines relative to it)."""
     src = tmp_path / "helpers" / "x.py"
     src.parent.mkdir()
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", src.parent)
+    return src
+
+
+def test_the_docker_finder_sees_each_way_of_talking_to_docker(fake_module):
+    src = fake_module
     src.write_text("import docker.errors\nfrom docker import types\nc = connect.client()\n"
                    "subprocess.run(['docker', 'run'])\nsubprocess.run(('/usr/bin/docker', 'build'))\n"
                    "print(['dockerd'], 'docker')\n")
-    global PACKAGE
-    saved, PACKAGE = PACKAGE, tmp_path / "helpers"
-    try:
-        assert [f.split(" ", 1)[1] for f in talks_to_docker(src)] == [
-            "imports the docker SDK", "imports the docker SDK", "asks for an engine client",
-            "runs the docker CLI", "runs the docker CLI"]
-    finally:
-        PACKAGE = saved
+    assert [f.split(" ", 1)[1] for f in talks_to_docker(src)] == [
+        "imports the docker SDK", "imports the docker SDK", "asks for an engine client",
+        "runs the docker CLI", "runs the docker CLI"]
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES.values() if ENGINE not in p.parents],
@@ -176,21 +180,15 @@ def runs_sql(path: Path) -> list[str]:
     return found
 
 
-def test_the_sql_finder_sees_each_way_of_running_sql(tmp_path):
-    src = tmp_path / "helpers" / "x.py"
-    src.parent.mkdir()
+def test_the_sql_finder_sees_each_way_of_running_sql(fake_module):
+    src = fake_module
     src.write_text("import sqlite3\nfrom sqlite3 import connect\nrow = hist.conn.execute(query)\n"
                    "db.execute('SELECT 1')\ndb.execute(f'  insert INTO t VALUES ({marks})')\n"
                    "frame = pd.read_sql_query(query, db)\nhist.frame('select ' + cols + ' FROM t')\n"
                    "execute.execute(phase, out_dir)\nprint('Selected items')\n")
-    global PACKAGE
-    saved, PACKAGE = PACKAGE, tmp_path / "helpers"
-    try:
-        found = sorted((int(f.split(" ", 1)[0].rsplit(":", 1)[1]), f.split(" ", 1)[1]) for f in runs_sql(src))
-        assert found == [(1, "imports sqlite3"), (2, "imports sqlite3"), (3, "uses a history connection"),
-                         (4, "runs SQL"), (5, "runs SQL"), (6, "runs SQL"), (7, "runs SQL")]
-    finally:
-        PACKAGE = saved
+    found = sorted((int(f.split(" ", 1)[0].rsplit(":", 1)[1]), f.split(" ", 1)[1]) for f in runs_sql(src))
+    assert found == [(1, "imports sqlite3"), (2, "imports sqlite3"), (3, "uses a history connection"),
+                     (4, "runs SQL"), (5, "runs SQL"), (6, "runs SQL"), (7, "runs SQL")]
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES.values() if p != STORE], ids=lambda p: str(p.relative_to(PACKAGE)))
