@@ -1,4 +1,5 @@
-"""Every sample variant builds, runs its smoke command, and keeps (or drops) what it should."""
+"""The sample's hand-written reference images (dockerfiles/reference): every one builds, runs its
+smoke command, and keeps (or drops) what it should."""
 
 import pytest
 
