@@ -94,7 +94,6 @@ def release(cli, ids, current: dict[str, dict] | None = None) -> Released:
     no longer has are neither released nor held. One prune call releases them all, leaves first
     (helpers.engine.build_records); what the engine says it deleted is what was released.
     """
-    cli = cli or build_records.engine()
     current = records(cli) if current is None else current
     present = [rid for rid in dict.fromkeys(ids) if rid in current]
     free = [rid for rid in present if not current[rid].get("InUse") and not current[rid].get("Shared")]

@@ -39,11 +39,6 @@ class Pruned:
     calls: int = 0
 
 
-def engine():
-    """A client of the engine, for callers outside this package that make several calls."""
-    return connect.client()
-
-
 def records(cli=None, attempts: int = 60) -> dict[str, dict]:
     """{record id: record} of the engine's build cache (``docker system df -v``).
 
