@@ -162,6 +162,13 @@ class Project:
         with render_split.spent(render_split.ANALYSIS, "derive"):  # its builds and runs count as such
             self._derive()
 
+    def release_scratch(self) -> None:
+        """Free this process's hold on the derivation's temporary folders (`dockopt clean` may then
+        remove them; a later notebook derives again if it finds them gone)."""
+        for fh in getattr(self, "_scratch_holds", []):
+            fh.close()
+        self._scratch_holds = []
+
     def derivation_key(self) -> str:
         import hashlib
 
@@ -177,6 +184,7 @@ class Project:
     def _derive(self) -> None:
         import shutil
 
+        from helpers.builds import scratch as scratch_folders
         from helpers.history import analysis_cache
         from helpers.report import render_split
         from helpers.variants import derive_variants
@@ -188,6 +196,9 @@ class Project:
         out = self.report_dir / "derived" if self.report_dir else scratch / f"dockopt-derived-{key}"
         copy = scratch / f"dockopt-derived-context-{key}" / "context"
         marker = out / "derivation-key"
+        # held while this process (a notebook's kernel) uses them: `dockopt clean` leaves them alone
+        self._scratch_holds = [scratch_folders.hold(folder) for folder in (out, copy.parent)
+                               if folder.parent == scratch]
         render = (render_split.active() or ("",))[0]
 
         def on_disk(results) -> bool:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 
 def run(args) -> int:
+    from helpers.builds import scratch
     from helpers.engine import cleanup
 
     removed = cleanup.clean(run_label=args.run, include_bases=args.include_bases)
     print(removed.summary())
     if not args.run:
         print(release_remembered_cache(args.history))
-        scratch = cleanup.remove_derived_scratch()
-        if scratch:
-            print(f"removed {len(scratch)} temporary folder(s) of derived Dockerfiles and context copies")
+        removed_scratch, in_use = scratch.remove_unused()
+        if removed_scratch:
+            print(f"removed {len(removed_scratch)} temporary folder(s) of derived Dockerfiles and context copies")
+        if in_use:
+            print(f"kept {len(in_use)} temporary folder(s) a running render is using: {', '.join(in_use)}")
     return 0
 
 

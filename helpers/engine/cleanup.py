@@ -101,18 +101,3 @@ def remove_render_containers(run_id: str) -> list[str]:
     except Exception:  # noqa: BLE001 - see the docstring
         pass
     return removed
-
-
-def remove_derived_scratch() -> list[str]:
-    """The temporary folders derivations keep for the notebooks of a render (Dockerfiles and the
-    context copy they build from, ``dockopt-derived-*``): removed by ``dockopt clean``."""
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    removed = []
-    for folder in sorted(Path(tempfile.gettempdir()).glob("dockopt-derived-*")):
-        if folder.is_dir() and not folder.is_symlink():
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(str(folder))
-    return removed

@@ -1,8 +1,13 @@
 """A Project from notebook parameters: the sample by default, any project otherwise."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from helpers import sample
+from helpers.builds import scratch
 from helpers.errors import DockoptError
 from helpers.paths import SAMPLE_CONTEXT, SAMPLE_DOCKERFILE
 from helpers.project import Project, guess_code_file, guess_manifest
@@ -115,8 +120,6 @@ def test_derived_dockerfiles_go_under_the_report_folder_and_nothing_beside_the_h
 
 
 def test_without_a_report_folder_derived_files_go_to_a_dockopt_temporary_folder(tmp_path, monkeypatch):
-    from helpers.engine import cleanup
-
     generate_only(monkeypatch)
     ctx = small_project(tmp_path)
     project = Project.from_parameters(context=str(ctx), history=str(tmp_path / "h.sqlite"))
@@ -125,9 +128,33 @@ def test_without_a_report_folder_derived_files_go_to_a_dockopt_temporary_folder(
     # the next notebook (another kernel) finds the same folder by the derivation's key ...
     again = Project.from_parameters(context=str(ctx), history=str(tmp_path / "h.sqlite"))
     assert again.dockerfile_for("phase1") == path
-    # ... and `dockopt clean` removes it with the rest of what dockopt made
-    assert str(path.parent) in cleanup.remove_derived_scratch()
-    assert not path.parent.exists()
+    # ... `dockopt clean` leaves it while a render's kernel holds it ...
+    removed, in_use = scratch.remove_unused()
+    assert str(path.parent) in in_use and path.is_file()
+    # ... and removes it with the rest of what dockopt made once no process uses it
+    project.release_scratch()
+    again.release_scratch()
+    removed, in_use = scratch.remove_unused()
+    assert str(path.parent) in removed and not path.parent.exists()
+
+
+def test_clean_skips_a_scratch_folder_another_process_holds(tmp_path):
+    folder = tmp_path / (scratch.PREFIX + "held")
+    folder.mkdir()
+    (folder / "Dockerfile.phase1").write_text("FROM scratch\n")
+    free = tmp_path / (scratch.PREFIX + "free")
+    free.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from helpers.builds import scratch; "
+        f"fh = scratch.hold(Path({str(folder)!r})); print('held', flush=True); sys.stdin.read()")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        removed, in_use = scratch.remove_unused(tmp_path)
+        assert removed == [str(free)] and in_use == [str(folder)] and (folder / "Dockerfile.phase1").is_file()
+    finally:
+        holder.communicate("")
+    assert scratch.remove_unused(tmp_path) == ([str(folder)], []) and not folder.exists()
 
 
 def _derived_project(tmp_path, monkeypatch):
