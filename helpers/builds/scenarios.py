@@ -179,6 +179,16 @@ class Session:
             self.clean_image = result.image_id
         return result, waited
 
+    def keep_measured_image(self, cold_image: str | None) -> None:
+        """When the cold scenario was reused and only a rebuild scenario ran here, the variant stays
+        the image its cold build made (still tagged, analysed once): the priming build's image is
+        the same Dockerfile built again, a new image id to analyse and check for nothing new."""
+        if not cold_image or not self.clean_image or cold_image == self.clean_image:
+            return
+        if images.exists(cold_image, self.cli):
+            images.tag(cold_image, self.target.image_tag(), self.cli)
+            self.clean_image = cold_image  # the priming image, untagged now, goes with this run's dangling ones
+
     def labels(self) -> dict[str, str]:
         """This run's label, and the render's, so either can find (and remove) what was built."""
         return {RUN_LABEL: self.run_label, **({RENDER_LABEL: self.render_id} if self.render_id else {})}
@@ -374,6 +384,7 @@ def measure(target: Target, scenarios=SCENARIOS, repeats: int = 3, fresh: bool =
                                                                   "changed_file", "method")})
                     continue
                 session.run_scenario(scenario, repeats, key)
+            session.keep_measured_image(hist.reused_image(session.variant_id, "cold"))
         except _ScenarioFailed as failed:
             status, error = "failed", failed.message
             hist.update_variant(session.variant_id, status="failed", error=failed.message,

@@ -104,6 +104,14 @@ def image_id(ref: str, cli=None) -> str | None:
         return None
 
 
+def tag(image: str, ref: str, cli=None) -> None:
+    """Point the tag ``ref`` (``repo[:tag]``) at ``image``, moving it off whatever image it named."""
+    from docker.utils import parse_repository_tag
+
+    repository, name = parse_repository_tag(ref)
+    (cli or connect.client()).api.tag(image, repository, name or "latest", force=True)
+
+
 def remove_tag(tag: str, cli=None) -> None:
     """Untag ``tag``, removing the image when nothing else holds it. Best effort, for a clean-up:
     a tag already gone or an engine that went away is left to `dockopt clean`."""

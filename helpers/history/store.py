@@ -320,12 +320,15 @@ class History:
     def scenario_name(self, scenario_id: int) -> str:
         return self.conn.execute("SELECT scenario FROM scenarios WHERE scenario_id = ?", (scenario_id,)).fetchone()[0]
 
-    def reused_image(self, variant_id: int) -> str | None:
-        """The image a fully reused variant was measured with (no build ran in its run)."""
+    def reused_image(self, variant_id: int, scenario: str | None = None) -> str | None:
+        """The image an earlier measurement this variant reused was made with: that of its reused
+        cold scenario first (the image a variant is analysed as is the one its cold build made),
+        else the newest reused one; only ``scenario``'s when given."""
         row = self.conn.execute(
             "SELECT v.image_id FROM scenarios s JOIN scenarios o ON o.scenario_id = s.reused_from "
             "JOIN variants v ON v.variant_id = o.variant_id WHERE s.variant_id = ? AND v.image_id IS NOT NULL "
-            "ORDER BY o.scenario_id DESC LIMIT 1", (variant_id,)).fetchone()
+            "AND (? IS NULL OR s.scenario = ?) ORDER BY s.scenario = 'cold' DESC, o.scenario_id DESC LIMIT 1",
+            (variant_id, scenario, scenario)).fetchone()
         return row[0] if row else None
 
     def get_analysis(self, cache_key: str):

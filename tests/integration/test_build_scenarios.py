@@ -9,6 +9,8 @@ from tests.integration.conftest import TINY_BASE, tree_hash
 from helpers import sample
 from helpers.history import store
 from helpers.builds import timings
+from helpers.engine import images
+from helpers.engine.labels import RUN_LABEL
 
 PIP_INSTALL_ORIGINAL = "RUN pip install --no-cache-dir -U pip setuptools wheel"
 PHASE1_DEPS = "pip install -r /tmp/deps.txt"
@@ -111,3 +113,32 @@ def test_a_dockerfiles_own_ignore_file_travels_with_it(engine, tiny_context, tmp
     frame = timings.measure_variant(tiny_context, dfdir / "Dockerfile.opt", "ignored", scenarios=["cold"],
                                     repeats=1, history=tmp_path / "h.sqlite")
     assert row(frame, "cold")["status"] == "ok", frame["error"].tolist()
+
+
+def test_a_rebuild_scenario_added_later_keeps_the_variant_its_cold_image(engine, tiny_context, tmp_path):
+    """A later call that reuses the cold measurement and runs only the deps change primes the cache
+    with an untimed build (a new image: the cache mount's namespace is new). The variant is still
+    the image the cold build made: analysed once, still tagged, the priming image gone."""
+    dockerfile = tiny_context / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace(
+        "RUN cat requirements.txt", "RUN --mount=type=cache,target=/var/cache/x cat requirements.txt"))
+    history, tag = tmp_path / "h.sqlite", "dockopt-build/later-deps:latest"
+
+    def measure(scenarios):
+        frame = timings.measure_variant(tiny_context, dockerfile, "later", scenarios=scenarios, repeats=1,
+                                        history=history, dependency_file="requirements.txt", tag=tag)
+        assert (frame["status"] == "ok").all(), frame["error"].tolist()
+        with store.History(history) as h:
+            variant = h.variant(int(frame["variant_id"].iloc[0]))
+            label = h.conn.execute("SELECT run_label FROM runs WHERE run_id = ?", (variant["run_id"],)).fetchone()[0]
+        return frame, variant, label
+
+    try:
+        _, first, _ = measure(["cold"])
+        later, second, label = measure(["cold", "deps"])
+        assert later["reused_from"].notna().tolist() == [True, False]
+        assert second["image_id"] == first["image_id"]
+        assert images.image_id(tag) == first["image_id"]
+        assert engine.images.list(filters={"label": f"{RUN_LABEL}={label}"}) == []  # the priming image is gone
+    finally:
+        images.remove_tag(tag)

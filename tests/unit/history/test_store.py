@@ -195,3 +195,18 @@ def test_a_read_only_history_reads_another_reports_numbers_and_never_writes(tmp_
         with pytest.raises(sqlite3.OperationalError):
             ro.conn.execute("DELETE FROM runs")
     assert path.stat().st_mtime_ns == before
+
+
+def test_a_variant_is_the_image_of_its_reused_cold_scenario(tmp_path):
+    """A deps scenario measured later (its own priming build, another image) does not make the
+    variant that image: the cold one comes first, whichever was measured last."""
+    with store.History(tmp_path / "h.sqlite") as h:
+        _, _, cold = finished_variant(h, "r1", image_id="sha256:cold")
+        _, primed, _ = finished_variant(h, "r2", cache_key="other", image_id="sha256:primed")
+        deps = h.add_scenario(primed, "deps", status="ok", median_s=1.0)
+        later = h.add_variant(h.start_run(store.RunInfo()), "phase1")
+        h.add_scenario(later, "cold", status="ok", reused_from=cold)
+        h.add_scenario(later, "deps", status="ok", reused_from=deps)
+        assert h.reused_image(later) == "sha256:cold"
+        assert h.reused_image(later, "deps") == "sha256:primed"
+        assert h.reused_image(later, "code") is None
