@@ -17,8 +17,11 @@ from helpers.report import render_split
 def _gzip_key(diff_id: str, level: int) -> str:
     import zlib
 
+    from helpers.image.gzip_size import METHOD
+
     # the diff id is the sha256 of the layer tar: same id, same bytes, same gzip size for a zlib
-    return f"layer-gzip:{diff_id}:{level}:{zlib.ZLIB_RUNTIME_VERSION}"
+    # and a way of cutting the stream
+    return f"layer-gzip:{diff_id}:{level}:{zlib.ZLIB_RUNTIME_VERSION}:{METHOD}"
 
 
 def layer_gzip_sizes(history: Path, diff_ids: list[str], level: int) -> dict[str, int]:

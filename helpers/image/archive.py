@@ -22,10 +22,12 @@ import json
 import os
 import posixpath
 import tarfile
-import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from helpers.image.gzip_size import gzip_size, workers
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -405,15 +407,13 @@ class SavedImage:
     def compressed_sizes(self, level: int) -> list[int]:
         """Each layer as the archive stores it (every byte, end padding included), gzipped at
         ``level``: what a registry stores for it."""
-        sizes = []
-        for layer in self.layers:
-            raw = self.raw_layer(layer)
-            compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-            size = 0
+        def chunks(raw) -> Iterator[bytes]:
             while chunk := raw.read(1 << 20):
-                size += len(compressor.compress(chunk))
-            sizes.append(size + len(compressor.flush()))
-        return sizes
+                yield chunk
+
+        with ThreadPoolExecutor(max_workers=workers()) as pool:
+            return [gzip_size(chunks(self.raw_layer(layer)), level, pool, ahead=workers() + 1)
+                    for layer in self.layers]
 
     def walk(self, want: Callable[[Entry], bool] | None = None) -> Iterator[tuple[Layer, Entry]]:
         """Every entry of every layer, bottom layer first."""

@@ -25,11 +25,11 @@ import hashlib
 import json
 import os
 import tarfile
-import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
+from helpers.image import gzip_size
 from helpers.image.archive import FILE, Entry, Layer, classify, map_history, parse_headers, HistoryEntry
 
 SOURCE = "layer store (overlay2 tar-split)"
@@ -152,29 +152,31 @@ def _batched(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
-def stream_facts(chunks: Iterator[bytes], level: int | None = None, digest: bool = False) -> dict:
-    """Bytes, gzip size at ``level`` (None: not compressed) and sha256 of one tar stream."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if level is not None else None
+def stream_facts(chunks: Iterator[bytes], level: int | None = None, digest: bool = False,
+                 pool: Executor | None = None) -> dict:
+    """Bytes, gzip size at ``level`` (None: not compressed; blocks deflated on ``pool``, see
+    ``gzip_size``) and sha256 of one tar stream."""
     sha = hashlib.sha256() if digest else None
-    size = gz = 0
-    for chunk in _batched(chunks):
-        size += len(chunk)
-        if sha is not None:
-            sha.update(chunk)
-        if compressor is not None:
-            gz += len(compressor.compress(chunk))
-    if compressor is not None:
-        gz += len(compressor.flush())
-    return {"bytes": size, "gzip_bytes": gz if compressor is not None else None,
-            "sha256": "sha256:" + sha.hexdigest() if sha is not None else None}
+    size = 0
 
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in _batched(chunks):
+            size += len(chunk)
+            if sha is not None:
+                sha.update(chunk)
+            yield chunk
 
-def workers() -> int:
-    """The cores this process may use (not the machine's count: a container or taskset limits it)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    gz = None
+    if level is None:
+        for _ in counted():
+            pass
+    elif pool is not None:
+        gz = gzip_size.gzip_size(counted(), level, pool, ahead=gzip_size.workers() + 1)
+    else:
+        with ThreadPoolExecutor(max_workers=gzip_size.workers()) as own:
+            gz = gzip_size.gzip_size(counted(), level, own, ahead=gzip_size.workers() + 1)
+    return {"bytes": size, "gzip_bytes": gz, "sha256": "sha256:" + sha.hexdigest() if sha is not None else None}
 
 
 def tar_split_entries(record_path: str | Path) -> Iterator[tuple[Entry, str]]:
@@ -281,19 +283,23 @@ class LayerStoreImage:
 
     def stream_facts(self, level: int | None, digest: bool = False, layers: list[Layer] | None = None) -> list[dict]:
         """``stream_facts`` of every layer (or of ``layers``), compressed in parallel on the cores
-        available (zlib releases the GIL while it compresses, so threads use every core)."""
+        available, across layers and within each (zlib releases the GIL while it compresses, so
+        threads use every core)."""
         layers = self.layers if layers is None else layers
 
         def one(layer: Layer) -> dict:
             try:
-                return stream_facts(self.layer_stream(layer), level, digest)
+                return stream_facts(self.layer_stream(layer), level, digest, deflating)
             except (OSError, ValueError, KeyError) as exc:
                 raise LayerStoreUnavailable(f"layer {layer.index}'s tar cannot be rebuilt: {exc}") from None
 
         if not layers:
             return []
-        with ThreadPoolExecutor(max_workers=min(workers(), len(layers))) as pool:
-            return list(pool.map(one, layers))
+        # readers rebuild tars (one per layer at once), the deflating pool compresses their blocks:
+        # a big layer's blocks and a small layer's share the cores
+        with ThreadPoolExecutor(max_workers=gzip_size.workers()) as deflating, \
+                ThreadPoolExecutor(max_workers=min(gzip_size.workers(), len(layers))) as readers:
+            return list(readers.map(one, layers))
 
     def compressed_sizes(self, level: int) -> list[int]:
         """Each layer tar gzipped at ``level``: what a registry stores for it. The tars are
