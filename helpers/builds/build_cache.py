@@ -10,10 +10,19 @@ in one engine call (helpers.engine.build_records), and hands the ids of the rest
 final image still shares) to the history file, so ``dockopt clean`` can release them once the
 images are gone. A build outside dockopt running at the same time on the same engine may lose
 cache it could have reused, never an image or a running build's state.
+
+The engine deleting what a measurement released takes seconds (the files of every cold build's
+layers). ``release_new_later`` decides what is ours and what is held at once, then leaves the
+deletion to a thread that holds the build lock meanwhile, so it overlaps the image analysis that
+follows instead of adding to it; ``wait_for_releases`` comes before anything timed (a build, a
+runtime check), so no figure is taken while the engine deletes.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -111,6 +120,58 @@ def release_new(cli, before: Snapshot | None) -> Released:
         return Released()
     current = records(cli)
     return release(cli, ours(current, before), current)
+
+
+_pending: list[threading.Thread] = []
+_pending_lock = threading.Lock()
+
+
+@dataclass
+class Planned:
+    """What a release will do, known before the engine does it."""
+
+    releasing: list[str] = field(default_factory=list)  # nothing holds them: the engine is asked to delete them
+    releasing_bytes: int = 0  # their sizes as the engine lists them
+    held: list[str] = field(default_factory=list)  # shared with an image or in use: for `dockopt clean`
+
+
+def release_new_later(cli, before: Snapshot | None, done: Callable[[Released], None]) -> Planned:
+    """``release_new``, with the engine's deletion in a background thread holding the build lock;
+    ``done`` gets its result there (the caller's history connection belongs to the caller's thread:
+    ``done`` opens its own). What is ours is decided here, in the measuring thread, whose build-lock
+    windows say so."""
+    if before is None or (before.same_clock and not buildlock.held_since(before.taken_at)):
+        return Planned()
+    current = records(cli)
+    mine = [rid for rid in ours(current, before) if rid in current]
+    free = [rid for rid in mine if not current[rid].get("InUse") and not current[rid].get("Shared")]
+    planned = Planned(free, sum(int(current[rid].get("Size") or 0) for rid in free),
+                      [rid for rid in mine if rid not in free])
+
+    def work() -> None:
+        try:
+            with buildlock.exclusive():
+                result = release(cli, mine, current)
+        except Exception:  # noqa: BLE001 - the engine went away mid-release: all stay for `dockopt clean`
+            result = Released(held=list(mine))
+        done(result)
+
+    thread = threading.Thread(target=work, name="dockopt-build-cache-release")
+    with _pending_lock:
+        _pending.append(thread)
+    thread.start()
+    return planned
+
+
+def wait_for_releases() -> float:
+    """Wait for the releases still running in this process (before anything timed); the seconds waited."""
+    start = time.perf_counter()
+    while True:
+        with _pending_lock:
+            if not _pending:
+                return time.perf_counter() - start
+            thread = _pending.pop(0)
+        thread.join()
 
 
 def engine_free_bytes(cli) -> int | None:

@@ -165,6 +165,8 @@ class Session:
         ws = self.workspace()
         tag = self.target.image_tag() + ("-edited" if edited else "")
         shown = f"{self.target.name}: {label}"
+        with render_split.spent(render_split.SETUP, "build cache release (waiting for the engine)"):
+            build_cache.wait_for_releases()  # nothing timed while the engine deletes our cache
         with buildlock.exclusive() as waited:
             render_split.took(render_split.WAIT, waited, tag)  # not set-up: another build held the engine
             self.live.start(shown, self.history.estimate(str(self.target.dockerfile), scenario))
@@ -293,20 +295,34 @@ class Session:
         images.remove_tag(self.target.image_tag() + "-edited", self.cli)
         try:
             images.prune_dangling(f"{RUN_LABEL}={self.run_label}", self.cli)
+            if self.variant_id is not None and self.free_at_start is not None and self.least_free is not None:
+                self.history.add_metric(self.variant_id, "disk.peak_growth",
+                                        max(0, self.free_at_start - self.least_free), "B")
             with render_split.spent(render_split.SETUP, "build cache release"):
-                released = build_cache.release_new(self.cli, self.cache_before)
-            self.history.remember_cache_records(released.held)
-            if self.variant_id is not None:
-                self.history.add_metric(self.variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
-                self.history.add_metric(self.variant_id, "build_cache.release_calls", released.calls, "calls")
-                if self.free_at_start is not None and self.least_free is not None:
-                    self.history.add_metric(self.variant_id, "disk.peak_growth",
-                                            max(0, self.free_at_start - self.least_free), "B")
-            if released.released:
-                self.log(f"{self.target.name}: released {released.freed_bytes / 1e6:.0f} MB of build cache "
-                         f"({len(released.released)} records); {len(released.held)} kept for the image")
+                planned = build_cache.release_new_later(self.cli, self.cache_before,
+                                                        released_to(self.history.path, self.variant_id))
+            if planned.releasing:
+                self.log(f"{self.target.name}: releasing {planned.releasing_bytes / 1e6:.0f} MB of build cache "
+                         f"({len(planned.releasing)} records) while the image is analysed; "
+                         f"{len(planned.held)} kept for the image")
         except connect.failures():
             pass  # cleanup is best effort; `dockopt clean` removes what is left
+
+
+def released_to(history_path: Path, variant_id: int | None):
+    """Where a background release writes what it did: its own connection to the history file (the
+    measurement's belongs to the measuring thread). What is still held is remembered for `dockopt clean`."""
+    def done(released: build_cache.Released) -> None:
+        try:
+            with store.open_history(history_path) as hist:
+                hist.remember_cache_records(released.held)
+                if variant_id is not None:
+                    hist.add_metric(variant_id, "build_cache.released_bytes", released.freed_bytes, "B")
+                    hist.add_metric(variant_id, "build_cache.release_calls", released.calls, "calls")
+        except store.Error:
+            pass  # best effort, as the release itself: `dockopt clean` lists what is left
+
+    return done
 
 
 class _ScenarioFailed(Exception):

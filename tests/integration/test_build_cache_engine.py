@@ -56,8 +56,11 @@ def test_cold_builds_are_released_and_clean_returns_the_rest(engine, base_images
     history = tmp_path / "history.sqlite"
     before = build_cache.snapshot(engine)
     target = scenarios.Target("cache-release", tmp_path, tmp_path / "Dockerfile", code_file="app.txt", tag=TAG)
-    result = scenarios.measure(target, scenarios=("cold", "code"), repeats=3, history=history, log=lambda m: None)
+    messages = []
+    result = scenarios.measure(target, scenarios=("cold", "code"), repeats=3, history=history, log=messages.append)
     assert result["status"] == "ok", result
+    assert any("releasing" in m and "while the image is analysed" in m for m in messages), messages
+    build_cache.wait_for_releases()  # the engine deleted in the background; done before anything timed
 
     current = build_cache.records(engine)
     left = {rid: current[rid] for rid in build_cache.ours(current, before)}  # built by this measurement

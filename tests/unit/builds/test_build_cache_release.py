@@ -126,3 +126,61 @@ def test_a_measurement_that_built_nothing_asks_the_engine_nothing(measured):
     engine = RecordedBuildKit(measured["BuildCache"])
     after_the_builds = build_cache.Snapshot(set(), measured["windows"][-1][1] + 1)  # every scenario reused
     assert build_cache.release_new(engine, after_the_builds) == build_cache.Released() and not engine.calls
+
+
+class LockCheckingBuildKit(RecordedBuildKit):
+    """The recorded engine, noting whether the build lock was held while it deleted."""
+
+    def __init__(self, records, lock_path, fail=False):
+        super().__init__(records)
+        self.lock_path, self.fail, self.lock_was_held = lock_path, fail, None
+
+    def prune_builds(self, **kwargs):
+        import fcntl
+
+        with open(self.lock_path, "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+                self.lock_was_held = False
+            except BlockingIOError:
+                self.lock_was_held = True
+        if self.fail:
+            raise ConnectionError("the engine went away")
+        return super().prune_builds(**kwargs)
+
+
+def test_a_release_later_decides_now_and_deletes_in_the_background_holding_the_lock(measured, tmp_path,
+                                                                                      monkeypatch):
+    monkeypatch.setenv("DOCKOPT_BUILD_LOCK", str(tmp_path / "lock"))
+    before = build_cache.Snapshot(set(), measured["windows"][0][0] - 1)
+    now = build_cache.release_new(RecordedBuildKit(measured["BuildCache"]), before)  # what it does at once
+    engine = LockCheckingBuildKit(measured["BuildCache"], tmp_path / "lock")
+    results = []
+    planned = build_cache.release_new_later(engine, before, results.append)
+    assert engine.calls["df"] == 1  # the listing and the decision are the measuring thread's
+    assert set(planned.releasing) >= set(now.released) and set(planned.held) <= set(now.held)
+    assert planned.releasing_bytes >= now.freed_bytes > 0
+    assert build_cache.wait_for_releases() >= 0 and build_cache.wait_for_releases() < 0.5  # nothing left
+    (released,) = results
+    assert (sorted(released.released), sorted(released.held)) == (sorted(now.released), sorted(now.held))
+    assert engine.lock_was_held is True  # no build of ours could start (and be timed) while the engine deleted
+
+
+def test_a_release_the_engine_dropped_remembers_every_record_for_clean(measured, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKOPT_BUILD_LOCK", str(tmp_path / "lock"))
+    before = build_cache.Snapshot(set(), measured["windows"][0][0] - 1)
+    results = []
+    planned = build_cache.release_new_later(LockCheckingBuildKit(measured["BuildCache"], tmp_path / "lock", fail=True),
+                                            before, results.append)
+    build_cache.wait_for_releases()
+    (released,) = results
+    assert released.released == [] and sorted(released.held) == sorted(planned.releasing + planned.held)
+
+
+def test_nothing_of_ours_starts_no_thread(measured):
+    engine = RecordedBuildKit(measured["BuildCache"])
+    results = []
+    after_the_builds = build_cache.Snapshot(set(), measured["windows"][-1][1] + 1)
+    assert build_cache.release_new_later(engine, after_the_builds, results.append) == build_cache.Planned()
+    assert build_cache.wait_for_releases() < 0.5 and results == [] and not engine.calls
