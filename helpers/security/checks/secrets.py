@@ -36,11 +36,13 @@ PACKAGE_TREES = ("/usr/lib/", "/usr/share/", "/usr/include/", "/usr/libexec/", "
 CREDENTIAL_NAMES = re.compile(
     r"^(id_(rsa|dsa|ecdsa|ed25519)|.*\.(pem|key|p12|pfx|jks|keystore)|\.env(\..+)?|.*\.env|\.netrc|\.pypirc|\.npmrc"
     r"|\.git-credentials|credentials(\.json)?|\.dockercfg|secrets?\.(ya?ml|json|toml))$", re.I)
-PATTERNS = (  # (what, regex over bytes)
-    ("private key", re.compile(rb"-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----")),
-    ("AWS access key id", re.compile(rb"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("GitHub token", re.compile(rb"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b")),
-    ("token/secret assignment",
+PATTERNS = (  # (what, literals any match must contain, regex over bytes)
+    ("private key", (b"PRIVATE KEY",),
+     re.compile(rb"-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----")),
+    ("AWS access key id", (b"AKIA", b"ASIA"), re.compile(rb"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
+     re.compile(rb"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b")),
+    ("token/secret assignment", (b"TOKEN", b"SECRET", b"PASSWORD", b"API_KEY"),
      re.compile(rb"(?m)^\s*(?:export\s+)?[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|API_KEY)[A-Z0-9_]*=(?![\s$'\"{]*$)(?!\$)[^\s]{6,}")),
 )
 # Trees that hold installed libraries; anything below them belongs to a distribution, not to the app.
@@ -66,7 +68,10 @@ def worth_reading(entry: Entry) -> bool:
 
 def matches(data: bytes, secrets: tuple[str, ...] = ()) -> list[str]:
     """What in ``data`` looks like a secret (names of patterns, never the values themselves)."""
-    hits = [what for what, pattern in PATTERNS if pattern.search(data)]
+    # a literal every match contains is looked for first (a byte search, ~50x a regex's speed over
+    # the 30,000 files of a Python image): the regex runs only where it could match
+    hits = [what for what, literals, pattern in PATTERNS
+            if any(literal in data for literal in literals) and pattern.search(data)]
     hits += [SUPPLIED for value in secrets if value and value.encode() in data]
     return hits
 

@@ -125,3 +125,31 @@ def test_a_missing_file_content_is_refused_with_the_layer(tmp_path):
     (tmp_path / "overlay2/cache1/diff/opt/tool").unlink()
     with pytest.raises(LayerStoreUnavailable, match="layer 1's tar cannot be rebuilt"):
         image.compressed_sizes(6)
+
+
+def test_a_layer_is_parsed_once_for_every_pass_and_the_oldest_go_first(tmp_path, monkeypatch):
+    """The size analysis, the scan's replay and its secret scan walk the same layers: one parse
+    each, the same entries, contents still read on every pass; at most PARSED_ENTRIES_KEPT kept."""
+    from helpers.image import layer_store
+
+    parsed = []
+    real = layer_store.tar_split_entries
+    monkeypatch.setattr(layer_store, "tar_split_entries", lambda path: parsed.append(path) or real(path))
+    monkeypatch.setattr(layer_store, "_parsed", layer_store._ParsedLayers())
+    inspect = fake_store(tmp_path, [layer_tar(LOWER), layer_tar(MEMBERS)])
+    passes = []
+    for _ in range(3):
+        with LayerStoreImage(inspect) as image:
+            passes.append([(l.index, e) for l, e in image.walk(want=lambda e: e.path == "/etc/passwd")])
+    assert len(parsed) == 2 and passes[0] == passes[1] == passes[2]
+    assert any(e.path == "/etc/passwd" and e.data.startswith(b"root:") for _, e in passes[2])
+
+    monkeypatch.setattr(layer_store, "PARSED_ENTRIES_KEPT", len(MEMBERS))  # room for the upper layer only
+    monkeypatch.setattr(layer_store, "_parsed", layer_store._ParsedLayers())
+    parsed.clear()
+    with LayerStoreImage(inspect) as image:
+        list(image.walk())
+        list(image.entries(image.layers[1]))  # the newest stayed
+        list(image.entries(image.layers[0]))  # the oldest went: parsed again
+    assert [p.parent for p in parsed] == [image._records[0].parent, image._records[1].parent,
+                                          image._records[0].parent]

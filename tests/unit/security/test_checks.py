@@ -129,6 +129,20 @@ def test_secret_patterns(text, hits):
     assert secrets.matches(text) == hits
 
 
+@pytest.mark.parametrize("text", [
+    b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----", b"-----BEGIN " + b"PRIVATE KEY-----", b"ASIA" + b"Q" * 16,
+    b"x gho_" + b"b" * 36, b"github_pat_" + b"c" * 30, b"MY_SECRET=abcdef1", b"DB_PASSWORD=hunter22",
+    b"  export OPENAI_API_KEY=sk-abcdef", b"AKIA" + b"0" * 16 + b" and -----BEGIN EC " + b"PRIVATE KEY-----",
+])
+def test_the_literal_looked_for_first_never_hides_a_match(text):
+    """Each pattern's literals are in every string it matches: with them or without, the same hits."""
+    regex_alone = [what for what, _, pattern in secrets.PATTERNS if pattern.search(text)]
+    assert regex_alone and secrets.matches(text) == regex_alone
+    for what, literals, pattern in secrets.PATTERNS:
+        found = pattern.search(text)
+        assert not found or any(literal in found.group(0) for literal in literals), what
+
+
 @pytest.mark.parametrize("dockerfile, unpinned", [
     ("FROM debian:bookworm\n", ["debian:bookworm"]),
     ("FROM debian@sha256:" + "a" * 64 + "\n", []),
