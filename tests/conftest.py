@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import pytest
 
+_SESSION_CLEANUP: list[str] = []  # what the clean-up below did, for the terminal summary
+
+
+@pytest.fixture(scope="session", autouse=True)
+def release_what_the_session_built(tmp_path_factory):
+    """At the end of the session, what its measurements built (tests/support/session_cleanup.py)."""
+    yield
+    from tests.support.session_cleanup import clean_session
+
+    said = clean_session(tmp_path_factory.getbasetemp())
+    if said:
+        _SESSION_CLEANUP.append(said)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _SESSION_CLEANUP:
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def docker_client():
     """A client for the running engine; a missing engine fails the engine tier loudly, never skips."""
