@@ -14,8 +14,9 @@ cache it could have reused, never an image or a running build's state.
 The engine deleting what a measurement released takes seconds (the files of every cold build's
 layers). ``release_new_later`` decides what is ours and what is held at once, then leaves the
 deletion to a thread that holds the build lock meanwhile, so it overlaps the image analysis that
-follows instead of adding to it; ``wait_for_releases`` comes before anything timed (a build, a
-runtime check), so no figure is taken while the engine deletes.
+follows (and the runtime checks, which judge states and report no time) instead of adding to it;
+``wait_for_releases`` comes before the next build and before a measurement returns, so no timed
+figure is taken while the engine deletes.
 """
 
 from __future__ import annotations

@@ -169,15 +169,14 @@ def measure(project: Project, variants=("original",), scenarios=("cold", "code")
         images[variant] = analysis_cache.cached(  # keyed by the Dockerfile's content, not where it is
             project.history, "image", image_id, fresh=fresh, extra=dockerfile_digest(dockerfile),
             compute=lambda: inspection.measure_image(image_id, dockerfile, history=project.history))
-        with render_split.spent(render_split.SETUP, "build cache release (waiting for the engine)"):
-            build_cache.wait_for_releases()  # released while the image was analysed; done before a container starts
-        if runtime:
+        if runtime:  # the release may still run: these checks judge states, no figure of theirs is a time
             options = project.run_options()
             checks[variant] = analysis_cache.cached(
                 project.history, "runtime", image_id, fresh=fresh,
                 extra=" ".join(project.smoke or []) + " " + options.docker_run(""), keep=inspection.runtime_passed,
                 compute=lambda: inspection.runtime_checks(image_id, project.smoke, project.smoke_expect, options))
-    build_cache.wait_for_releases()  # a variant that failed after its builds: nothing left running on return
+    with render_split.spent(render_split.SETUP, "build cache release (waiting for the engine)"):
+        build_cache.wait_for_releases()  # nothing left running on return (the next build waits for it too)
     timings_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Measured(project, timings_frame, images, checks, failed)
 
