@@ -71,3 +71,16 @@ def to_oci(legacy: Path, dest: Path, gzip_layers: bool) -> Path:
 @pytest.fixture(scope="session", params=[False, True], ids=["oci", "oci-gzip"])
 def tiny_oci_tar(request, tiny_tar, tmp_path_factory) -> Path:
     return to_oci(tiny_tar, tmp_path_factory.mktemp("oci") / "tiny-oci.tar", gzip_layers=request.param)
+
+
+@pytest.fixture
+def render(tmp_path, monkeypatch):
+    """A render being recorded (helpers.report.render_split) into a history file of its own: (history, render id)."""
+    from helpers.report import render_split as rs
+
+    monkeypatch.delenv(rs.ENV_ID, raising=False)
+    monkeypatch.delenv(rs.ENV_HISTORY, raising=False)
+    history = tmp_path / "history.sqlite"
+    render_id = rs.start(history)
+    yield history, render_id
+    rs.stop()

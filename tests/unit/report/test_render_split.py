@@ -11,16 +11,6 @@ import pytest
 from helpers.report import render_split as rs
 
 
-@pytest.fixture
-def render(tmp_path, monkeypatch):
-    monkeypatch.delenv(rs.ENV_ID, raising=False)
-    monkeypatch.delenv(rs.ENV_HISTORY, raising=False)
-    history = tmp_path / "history.sqlite"
-    render_id = rs.start(history)
-    yield history, render_id
-    rs.stop()
-
-
 def test_nothing_is_recorded_outside_a_render(tmp_path, monkeypatch):
     monkeypatch.delenv(rs.ENV_ID, raising=False)
     monkeypatch.delenv(rs.ENV_HISTORY, raising=False)

@@ -10,37 +10,26 @@ from helpers.report import render_split as rs
 from helpers.study.measured import side_by_side
 
 
-@pytest.fixture
-def render(tmp_path, monkeypatch):
-    monkeypatch.delenv(rs.ENV_ID, raising=False)
-    monkeypatch.delenv(rs.ENV_HISTORY, raising=False)
-    history = tmp_path / "history.sqlite"
-    render_id = rs.start(history)
-    yield history, render_id
-    rs.stop()
-
-
 SPANS: dict[str, tuple[float, float]] = {}
 
 
-def analyse(seconds):
+def timed(kind: str, category: str, seconds: float):
+    """Work of ``seconds`` recorded under ``category``; when it ran goes into SPANS[kind]."""
     def work():
         begin = time.perf_counter()
-        with rs.spent(rs.ANALYSIS, "image"):
+        with rs.spent(category, kind):
             time.sleep(seconds)
-        SPANS["analysis"] = (begin, time.perf_counter())
-        return "analysed"
+        SPANS[kind] = (begin, time.perf_counter())
+        return kind
     return work
+
+
+def analyse(seconds):
+    return timed("analysis", rs.ANALYSIS, seconds)
 
 
 def check(seconds):
-    def work():
-        begin = time.perf_counter()
-        with rs.spent(rs.RUNTIME, "container"):
-            time.sleep(seconds)
-        SPANS["check"] = (begin, time.perf_counter())
-        return "checked"
-    return work
+    return timed("check", rs.RUNTIME, seconds)
 
 
 def totals(history, render_id):
@@ -53,7 +42,7 @@ def totals(history, render_id):
 def test_both_run_at_once_and_the_overlap_counts_once_as_runtime_checks(render):
     history, render_id = render
     start = time.perf_counter()
-    assert side_by_side(analyse(0.4), check(0.25)) == ("analysed", "checked")
+    assert side_by_side(analyse(0.4), check(0.25)) == ("analysis", "check")
     wall = time.perf_counter() - start
     got = totals(history, render_id)
     (a0, a1), (c0, c1) = SPANS["analysis"], SPANS["check"]
@@ -72,7 +61,7 @@ def test_a_check_longer_than_the_analysis_leaves_it_nothing(render):
 
 def test_without_runtime_checks_the_analysis_runs_alone(render):
     history, render_id = render
-    assert side_by_side(analyse(0.05), None) == ("analysed", None)
+    assert side_by_side(analyse(0.05), None) == ("analysis", None)
     assert list(totals(history, render_id)) == [rs.ANALYSIS]
 
 
