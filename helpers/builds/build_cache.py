@@ -105,12 +105,17 @@ def release(cli, ids, current: dict[str, dict] | None = None) -> Released:
     (helpers.engine.build_records); what the engine says it deleted is what was released.
     """
     current = records(cli) if current is None else current
-    present = [rid for rid in dict.fromkeys(ids) if rid in current]
-    free = [rid for rid in present if not current[rid].get("InUse") and not current[rid].get("Shared")]
+    present, free = _unheld(ids, current)
     pruned = build_records.prune(free, cli) if free else build_records.Pruned()
     deleted = set(pruned.deleted)
     return Released(freed_bytes=pruned.reclaimed_bytes, released=[r for r in present if r in deleted],
                     held=[r for r in present if r not in deleted], calls=pruned.calls)
+
+
+def _unheld(ids, current: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(the ids the engine still lists, those of them no image shares and no build uses)."""
+    present = [rid for rid in dict.fromkeys(ids) if rid in current]
+    return present, [rid for rid in present if not current[rid].get("InUse") and not current[rid].get("Shared")]
 
 
 def release_new(cli, before: Snapshot | None) -> Released:
@@ -144,8 +149,7 @@ def release_new_later(cli, before: Snapshot | None, done: Callable[[Released], N
     if before is None or (before.same_clock and not buildlock.held_since(before.taken_at)):
         return Planned()
     current = records(cli)
-    mine = [rid for rid in ours(current, before) if rid in current]
-    free = [rid for rid in mine if not current[rid].get("InUse") and not current[rid].get("Shared")]
+    mine, free = _unheld(ours(current, before), current)
     planned = Planned(free, sum(int(current[rid].get("Size") or 0) for rid in free),
                       [rid for rid in mine if rid not in free])
 

@@ -29,6 +29,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 from helpers.image import gzip_size
@@ -173,11 +174,9 @@ def stream_facts(chunks: Iterator[bytes], level: int | None = None, digest: bool
     if level is None:
         for _ in counted():
             pass
-    elif pool is not None:
-        gz = gzip_size.gzip_size(counted(), level, pool, ahead=gzip_size.workers() + 1)
     else:
-        with ThreadPoolExecutor(max_workers=gzip_size.workers()) as own:
-            gz = gzip_size.gzip_size(counted(), level, own, ahead=gzip_size.workers() + 1)
+        with nullcontext(pool) if pool is not None else ThreadPoolExecutor(gzip_size.workers()) as deflating:
+            gz = gzip_size.gzip_size(counted(), level, deflating, ahead=gzip_size.workers() + 1)
     return {"bytes": size, "gzip_bytes": gz, "sha256": "sha256:" + sha.hexdigest() if sha is not None else None}
 
 
