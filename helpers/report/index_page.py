@@ -184,7 +184,8 @@ def split_block(split: list[dict] | None) -> str:
 {rows}
 </tbody></table></div>
 <p class="meta">Measured by the code doing each kind of work and recorded in the history file for this render
-(a block inside another counts once, as the inner kind). Builds: docker build running; runtime checks:
+(a block inside another counts once, as the inner kind; an image's analysis runs beside its runtime
+checks, and the time both ran counts as runtime checks, which are slower for sharing the CPU). Builds: docker build running; runtime checks:
 containers started to check images; everything else is overhead. Results reused from the history file
 cost no build time, so a re-render is mostly overhead.</p>
 """
